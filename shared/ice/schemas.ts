@@ -1,0 +1,201 @@
+/**
+ * The single source of truth for every ICE request and response this project sends or reads.
+ * Our API is camelCase; ICE's wire names are the same words in PascalCase (`jobId` ⇄ `JobId`), so one
+ * pair of functions (`toWireName` / `fromWireName`) is the whole mapping.
+ */
+import { z } from 'zod';
+
+export const JOB_STATUSES = ['Init', 'Queuing', 'Training', 'Success', 'Fail'] as const;
+export type KnownJobStatus = (typeof JOB_STATUSES)[number];
+export const JobStatus = z.enum(JOB_STATUSES);
+export const isKnownStatus = (status: string): status is KnownJobStatus =>
+  (JOB_STATUSES as readonly string[]).includes(status);
+
+const codePoints = (value: string) => [...value].length;
+
+/** A string limited in Unicode code points (what ICE counts: 七个汉字 pass, an emoji counts once). */
+const text = (min: number, max: number, description: string) =>
+  z
+    .string()
+    .refine((v) => codePoints(v) >= min, { message: `Must be at least ${min} character(s)` })
+    .refine((v) => codePoints(v) <= max, { message: `Must be at most ${max} characters` })
+    // JSON Schema's minLength/maxLength count code points too, so the generated schema states the same rule.
+    .meta({ minLength: min, maxLength: max, description });
+
+export const JobId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'Must be 1-64 letters, digits, "_" or "-"' })
+  .meta({ description: 'ICE training job ID', example: 'a1b255d86f7f4587943ce7734d6b9c0d' });
+
+const MediaId = (description: string) =>
+  z
+    .string()
+    .length(32, { message: 'Must be exactly 32 characters' })
+    .regex(/^[A-Za-z0-9]+$/, { message: 'Must be letters and digits only' })
+    .meta({ description });
+
+/** `<bucket>.oss-<region>[-internal].aliyuncs.com`: bucket names are 3-63 lower-case letters, digits, "-". */
+const OSS_HOST = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.oss-[a-z0-9]+(?:-[a-z0-9]+)*\.aliyuncs\.com$/;
+
+export const OssHttpsUrl = z
+  .string()
+  .max(512, { message: 'Must be at most 512 characters' })
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return (
+        url.protocol === 'https:' &&
+        !url.username &&
+        !url.password &&
+        !url.port &&
+        OSS_HOST.test(url.hostname)
+      );
+    },
+    { message: 'Must be an https URL on an OSS host (<bucket>.oss-<region>.aliyuncs.com)' },
+  )
+  .meta({
+    format: 'uri',
+    maxLength: 512,
+    description: 'Public https URL of an OSS object',
+    example: 'https://your-bucket.oss-cn-shanghai.aliyuncs.com/thumbnail.png',
+  });
+
+/** The fields UpdateAvatarTrainingJob can change, each with its documented rule. */
+export const updateFields = {
+  avatarName: text(1, 7, 'Avatar name, at most 7 characters').optional(),
+  avatarDescription: text(0, 1000, 'Avatar description, at most 1000 characters').optional(),
+  thumbnail: OssHttpsUrl.optional(),
+  portrait: MediaId('Media ID of the portrait (32 characters)').optional(),
+  video: MediaId('Media ID of the training video (32 characters)').optional(),
+  transparent: z
+    .boolean()
+    .meta({ description: 'Transparent background; only while the job is Init or Fail' })
+    .optional(),
+};
+export const UPDATE_FIELD_NAMES = Object.keys(updateFields) as (keyof typeof updateFields)[];
+
+const atLeastOneField = (value: Record<string, unknown>) =>
+  UPDATE_FIELD_NAMES.some((name) => value[name] !== undefined);
+const atLeastOneFieldMessage = `At least one of ${UPDATE_FIELD_NAMES.join(', ')} is required`;
+
+/** The changes alone (the PATCH body). */
+export const JobChanges = z
+  .strictObject(updateFields)
+  .refine(atLeastOneField, { message: atLeastOneFieldMessage })
+  .meta({ id: 'JobChanges' });
+export type JobChanges = z.output<typeof JobChanges>;
+
+export const UpdateJobInput = z
+  .strictObject({ jobId: JobId, ...updateFields })
+  .refine(atLeastOneField, { message: atLeastOneFieldMessage });
+export type UpdateJobInput = z.output<typeof UpdateJobInput>;
+
+export const GetJobInput = z.strictObject({ jobId: JobId });
+export const SubmitJobInput = GetJobInput;
+export const DeleteJobInput = GetJobInput;
+
+export const ListJobsInput = z.strictObject({
+  pageNo: z.number().int().min(1).optional(),
+  pageSize: z.number().int().min(1).max(100).optional(),
+  status: JobStatus.optional(),
+});
+export type ListJobsInput = z.output<typeof ListJobsInput>;
+
+export const CreateJobInput = z.strictObject({
+  avatarName: text(1, 7, 'Avatar name, at most 7 characters'),
+  avatarDescription: updateFields.avatarDescription,
+  avatarType: z.string().min(1).optional(),
+  thumbnail: updateFields.thumbnail,
+  portrait: updateFields.portrait,
+  video: updateFields.video,
+  transparent: updateFields.transparent,
+});
+export type CreateJobInput = z.output<typeof CreateJobInput>;
+
+// ---- responses: tolerant of unknown fields and stray whitespace ----
+
+/** Trimmed text; null and absent both become undefined. */
+const wireText = z
+  .string()
+  .nullish()
+  .transform((v) => (v == null ? undefined : v.trim()));
+
+/** A training job as our API shows it. An unrecognised status is kept as-is (the client warns). */
+export const jobFields = {
+  jobId: z.string().trim(),
+  avatarId: wireText,
+  avatarName: wireText,
+  avatarDescription: wireText,
+  avatarType: wireText,
+  status: z.string().trim(),
+  message: wireText,
+  thumbnail: wireText,
+  portrait: wireText,
+  video: wireText,
+  transparent: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  createTime: wireText,
+  firstTrainingTime: wireText,
+  lastTrainingTime: wireText,
+};
+export const Job = z.object(jobFields).meta({ id: 'Job' });
+export type Job = z.output<typeof Job>;
+
+type WireShape<T extends Record<string, unknown>> = { [K in keyof T & string as Capitalize<K>]: T[K] };
+
+export const toWireName = <K extends string>(name: K): Capitalize<K> =>
+  (name.charAt(0).toUpperCase() + name.slice(1)) as Capitalize<K>;
+export const fromWireName = <K extends string>(name: K): Uncapitalize<K> =>
+  (name.charAt(0).toLowerCase() + name.slice(1)) as Uncapitalize<K>;
+
+function wireShape<T extends Record<string, z.ZodType>>(shape: T): WireShape<T> {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [toWireName(k), v])) as WireShape<T>;
+}
+
+/** camelCase request fields → the PascalCase query ICE expects (booleans travel as 'true'/'false'). */
+export function toWireQuery(input: Record<string, unknown>): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined) query[toWireName(key)] = String(value);
+  }
+  return query;
+}
+
+/** A wire job (PascalCase; unknown fields dropped) → our Job. */
+const WireJob = z.looseObject(wireShape(jobFields)).transform((wire) => {
+  const job: Record<string, unknown> = {};
+  for (const name of Object.keys(jobFields)) {
+    const value = (wire as Record<string, unknown>)[toWireName(name)];
+    if (value !== undefined) job[name] = value;
+  }
+  return job as Job;
+});
+
+const envelope = <D extends z.ZodType>(data: D) =>
+  z.looseObject({
+    RequestId: z.string().trim(),
+    Success: z.boolean().optional(),
+    Data: data,
+  });
+
+export const GetJobResponse = envelope(z.looseObject({ AvatarTrainingJob: WireJob }));
+export const JobIdResponse = envelope(z.looseObject({ JobId: z.string().trim() }));
+export const ListJobsResponse = envelope(
+  z.looseObject({
+    AvatarTrainingJobList: z
+      .array(WireJob)
+      .nullish()
+      .transform((v) => v ?? []),
+    TotalCount: z.coerce.number().int().nonnegative(),
+  }),
+);
+
+export interface JobPage {
+  jobs: Job[];
+  totalCount: number;
+  pageNo: number;
+  pageSize: number;
+}
