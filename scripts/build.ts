@@ -1,0 +1,40 @@
+/**
+ * Bundles each function into one CommonJS file, `dist/<fn>/index.js` exporting `handler`, which is what
+ * s.yaml deploys (`handler: index.handler`). No node_modules are needed at deploy time.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const FUNCTIONS = ['http', 'queue', 'sync'] as const;
+export type FunctionName = (typeof FUNCTIONS)[number];
+
+export async function buildFunction(name: string, outRoot = 'dist'): Promise<string> {
+  const outdir = join(outRoot, name);
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: [join('functions', name, 'handler.ts')],
+    outfile: join(outdir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // The repo is "type": "module"; this keeps `index.js` CommonJS when loaded from inside the checkout too.
+  writeFileSync(join(outdir, 'package.json'), '{"type":"commonjs"}\n');
+  return join(outdir, 'index.js');
+}
+
+export async function buildAll(outRoot = 'dist'): Promise<string[]> {
+  const present = FUNCTIONS.filter((name) => existsSync(join('functions', name, 'handler.ts')));
+  return Promise.all(present.map((name) => buildFunction(name, outRoot)));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const outputs = await buildAll();
+  for (const file of outputs) console.log(`built ${file}`);
+}
