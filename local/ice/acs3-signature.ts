@@ -27,7 +27,13 @@ export interface CanonicalRequestInput {
 
 const HAS_RESERVED = /[!'()*]/;
 const RESERVED = /[!'()*]/g;
-const RESERVED_ESCAPES: Record<string, string> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+const RESERVED_ESCAPES: Record<string, string> = {
+  '!': '%21',
+  "'": '%27',
+  '(': '%28',
+  ')': '%29',
+  '*': '%2A',
+};
 
 /** encodeURIComponent plus the five RFC 3986 reserved characters it leaves raw. */
 export function encode(value: string): string {
@@ -73,7 +79,11 @@ export function computeSignature(accessKeySecret: string, toSign: string): strin
   return createHmac('sha256', accessKeySecret).update(toSign).digest('hex');
 }
 
-export function authorizationHeader(accessKeyId: string, signedHeaders: readonly string[], signature: string): string {
+export function authorizationHeader(
+  accessKeyId: string,
+  signedHeaders: readonly string[],
+  signature: string,
+): string {
   return `${ACS3_ALGORITHM} Credential=${accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
 }
 

@@ -26,13 +26,20 @@ export function checkAvatarName(value: string): string {
 
 export function checkAvatarDescription(value: string): string {
   if (codePointLength(value) > AVATAR_DESCRIPTION_MAX) {
-    throw invalidParameter('AvatarDescription', `It must be at most ${AVATAR_DESCRIPTION_MAX} characters long.`);
+    throw invalidParameter(
+      'AvatarDescription',
+      `It must be at most ${AVATAR_DESCRIPTION_MAX} characters long.`,
+    );
   }
   return value;
 }
 
 export function checkThumbnail(value: string): string {
-  if (codePointLength(value) > THUMBNAIL_MAX || !URL.canParse(value) || new URL(value).protocol !== 'https:') {
+  if (
+    codePointLength(value) > THUMBNAIL_MAX ||
+    !URL.canParse(value) ||
+    new URL(value).protocol !== 'https:'
+  ) {
     throw invalidParameter('Thumbnail', `It must be an https URL of at most ${THUMBNAIL_MAX} characters.`);
   }
   return value;

@@ -100,7 +100,8 @@ export function createRequestVerifier(options: RequestVerifierOptions): RequestV
       throw incomplete(`The header "${SECURITY_TOKEN}" must be signed.`);
     }
     for (const name of signedHeaders) {
-      if (headerValue(headers, name) === undefined) throw incomplete(`The signed header "${name}" is missing.`);
+      if (headerValue(headers, name) === undefined)
+        throw incomplete(`The signed header "${name}" is missing.`);
     }
 
     if (accessKeyId !== credentials.accessKeyId) {

@@ -9,7 +9,7 @@ import {
   type CredentialsCarrier,
   createCredentialResolver,
 } from '../credentials.js';
-import { InvalidJobState, isRetryable, UpstreamError } from '../errors.js';
+import { InvalidJobState, isRetryable, Timeout, UpstreamError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../retry.js';
 import { parseOrThrow } from '../validation.js';
@@ -86,11 +86,15 @@ export function createIceClient(options: IceClientOptions): IceClient {
     const credentials = await resolveCredentials(callOptions.context);
     const body = await withRetry(
       async (remainingMs) => {
+        const startedAt = clock.now();
         await options.pacer?.take();
+        // The wait for the pacer comes out of this attempt's budget, or the deadline could slip by it.
+        const leftMs = remainingMs - (clock.now() - startedAt);
+        if (leftMs <= 0) throw Timeout(`No time left for ${action} after waiting for the rate limit`);
         try {
           const res = await transport.call(action, query, {
             credentials,
-            timeoutMs: Math.min(timeoutMs, remainingMs),
+            timeoutMs: Math.min(timeoutMs, leftMs),
           });
           return res.body;
         } catch (error) {

@@ -8,7 +8,7 @@ export * from './client.js';
 export * from './schemas.js';
 export type { IceAction, IceTransport } from './transport.js';
 
-export type IceConfig = { [K in keyof typeof iceEnv]: z.output<(typeof iceEnv)[K]> };
+export type IceConfig = z.output<z.ZodObject<typeof iceEnv>>;
 
 /** `ICE_ENDPOINT`, else the public endpoint of `ICE_REGION`. */
 export const iceEndpointUrl = (config: Pick<IceConfig, 'ICE_ENDPOINT' | 'ICE_REGION'>): string =>

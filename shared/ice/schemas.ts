@@ -14,7 +14,7 @@ export const isKnownStatus = (status: string): status is KnownJobStatus =>
 const codePoints = (value: string) => [...value].length;
 
 /** A string limited in Unicode code points (what ICE counts: 七个汉字 pass, an emoji counts once). */
-const text = (min: number, max: number, description: string) =>
+export const codePointString = (min: number, max: number, description: string) =>
   z
     .string()
     .refine((v) => codePoints(v) >= min, { message: `Must be at least ${min} character(s)` })
@@ -36,35 +36,32 @@ const MediaId = (description: string) =>
 
 /** `<bucket>.oss-<region>[-internal].aliyuncs.com`: bucket names are 3-63 lower-case letters, digits, "-". */
 const OSS_HOST = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.oss-[a-z0-9]+(?:-[a-z0-9]+)*\.aliyuncs\.com$/;
+/**
+ * A pattern over the raw text rather than checks on a parsed URL (which normalises case, dots and slashes
+ * away), so the generated JSON Schema states exactly the same rule: no userinfo, port or whitespace.
+ */
+const OSS_HTTPS_URL_PATTERN = `^https://${OSS_HOST.source.slice(1, -1)}(?:[/?#]\\S*)?$`;
+const OSS_HTTPS_URL = new RegExp(OSS_HTTPS_URL_PATTERN);
+const THUMBNAIL_MAX = 512;
 
 export const OssHttpsUrl = z
   .string()
-  .max(512, { message: 'Must be at most 512 characters' })
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return false;
-      const url = new URL(value);
-      return (
-        url.protocol === 'https:' &&
-        !url.username &&
-        !url.password &&
-        !url.port &&
-        OSS_HOST.test(url.hostname)
-      );
-    },
-    { message: 'Must be an https URL on an OSS host (<bucket>.oss-<region>.aliyuncs.com)' },
-  )
+  .refine((v) => codePoints(v) <= THUMBNAIL_MAX, { message: `Must be at most ${THUMBNAIL_MAX} characters` })
+  .refine((value) => OSS_HTTPS_URL.test(value) && URL.canParse(value), {
+    message: 'Must be an https URL on an OSS host (<bucket>.oss-<region>.aliyuncs.com)',
+  })
   .meta({
     format: 'uri',
-    maxLength: 512,
+    pattern: OSS_HTTPS_URL_PATTERN,
+    maxLength: THUMBNAIL_MAX,
     description: 'Public https URL of an OSS object',
     example: 'https://your-bucket.oss-cn-shanghai.aliyuncs.com/thumbnail.png',
   });
 
 /** The fields UpdateAvatarTrainingJob can change, each with its documented rule. */
 export const updateFields = {
-  avatarName: text(1, 7, 'Avatar name, at most 7 characters').optional(),
-  avatarDescription: text(0, 1000, 'Avatar description, at most 1000 characters').optional(),
+  avatarName: codePointString(1, 7, 'Avatar name, at most 7 characters').optional(),
+  avatarDescription: codePointString(0, 1000, 'Avatar description, at most 1000 characters').optional(),
   thumbnail: OssHttpsUrl.optional(),
   portrait: MediaId('Media ID of the portrait (32 characters)').optional(),
   video: MediaId('Media ID of the training video (32 characters)').optional(),
@@ -103,7 +100,7 @@ export const ListJobsInput = z.strictObject({
 export type ListJobsInput = z.output<typeof ListJobsInput>;
 
 export const CreateJobInput = z.strictObject({
-  avatarName: text(1, 7, 'Avatar name, at most 7 characters'),
+  avatarName: codePointString(1, 7, 'Avatar name, at most 7 characters'),
   avatarDescription: updateFields.avatarDescription,
   avatarType: z.string().min(1).optional(),
   thumbnail: updateFields.thumbnail,
@@ -118,8 +115,9 @@ export type CreateJobInput = z.output<typeof CreateJobInput>;
 /** Trimmed text; null and absent both become undefined. */
 const wireText = z
   .string()
-  .nullish()
-  .transform((v) => (v == null ? undefined : v.trim()));
+  .nullable()
+  .transform((v) => (v === null ? undefined : v.trim()))
+  .optional();
 
 /** A training job as our API shows it. An unrecognised status is kept as-is (the client warns). */
 export const jobFields = {
@@ -135,8 +133,9 @@ export const jobFields = {
   video: wireText,
   transparent: z
     .boolean()
-    .nullish()
-    .transform((v) => v ?? undefined),
+    .nullable()
+    .transform((v) => v ?? undefined)
+    .optional(),
   createTime: wireText,
   firstTrainingTime: wireText,
   lastTrainingTime: wireText,

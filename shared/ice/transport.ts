@@ -1,8 +1,12 @@
 /** The one adapter to `@alicloud/openapi-client`: RPC params exactly as the generated ICE SDK sends them. */
-import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
-import OpenApiUtil from '@alicloud/openapi-util';
+import OpenApiDefault, * as $OpenApi from '@alicloud/openapi-client';
+import OpenApiUtilDefault from '@alicloud/openapi-util';
 import * as $Util from '@alicloud/tea-util';
 import type { Credentials } from '../credentials.js';
+import { interopDefault } from '../interop.js';
+
+const OpenApi = interopDefault(OpenApiDefault);
+const OpenApiUtil = interopDefault(OpenApiUtilDefault);
 
 export const ICE_API_VERSION = '2020-11-09';
 
@@ -27,6 +31,21 @@ export interface IceTransport {
   ): Promise<IceResponse>;
 }
 
+/** RPC params exactly as the generated ICE SDK builds them (reference ice.md §1.1). */
+export function iceParams(action: string): $OpenApi.Params {
+  return new $OpenApi.Params({
+    action,
+    version: ICE_API_VERSION,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+}
+
 /** `https://ice.cn-shanghai.aliyuncs.com` → what the client wants: host[:port] and protocol. */
 export function iceEndpoint(endpointUrl: string): { endpoint: string; protocol: 'http' | 'https' } {
   const url = new URL(endpointUrl);
@@ -41,8 +60,8 @@ const sameKeys = (a: Credentials, b: Credentials) =>
 export function createOpenApiTransport(options: { endpointUrl: string; regionId: string }): IceTransport {
   const { endpoint, protocol } = iceEndpoint(options.endpointUrl);
   // One client per key set: FC hands out fresh STS keys, and rebuilding per call would drop keep-alive.
-  let cached: { credentials: Credentials; client: OpenApi } | undefined;
-  const clientFor = (credentials: Credentials): OpenApi => {
+  let cached: { credentials: Credentials; client: OpenApiDefault } | undefined;
+  const clientFor = (credentials: Credentials): OpenApiDefault => {
     if (!cached || !sameKeys(cached.credentials, credentials)) {
       const client = new OpenApi(
         new $OpenApi.Config({ ...credentials, endpoint, protocol, regionId: options.regionId }),
@@ -54,21 +73,10 @@ export function createOpenApiTransport(options: { endpointUrl: string; regionId:
 
   return {
     async call(action, query, { credentials, timeoutMs }) {
-      const params = new $OpenApi.Params({
-        action,
-        version: ICE_API_VERSION,
-        protocol: 'HTTPS',
-        pathname: '/',
-        method: 'POST',
-        authType: 'AK',
-        style: 'RPC',
-        reqBodyType: 'formData',
-        bodyType: 'json',
-      });
       const request = new $OpenApi.OpenApiRequest({ query: OpenApiUtil.query(query) });
       const timeout = Math.max(1, Math.floor(timeoutMs));
       const runtime = new $Util.RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout });
-      const res = (await clientFor(credentials).callApi(params, request, runtime)) as {
+      const res = (await clientFor(credentials).callApi(iceParams(action), request, runtime)) as {
         body: unknown;
         statusCode: number;
       };

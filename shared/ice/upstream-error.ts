@@ -54,9 +54,10 @@ export function toIceError(error: unknown, action: string): AppError {
 
   if (statusCode !== undefined && code !== undefined) {
     if (THROTTLE_CODES.test(code)) return Throttled(`ICE throttled ${detail}`, context);
+    // Before the 404 fallback: the POP gateway may answer InvalidAccessKeyId.NotFound with 404.
+    if (AUTH_CODES.test(code)) return Unauthorized(`ICE refused our credentials: ${detail}`, context);
     if (NOT_FOUND_CODES.test(code) || statusCode === 404) return JobNotFound(`ICE: ${detail}`, context);
     if (STATE_CODES.test(code)) return InvalidJobState(`ICE refused the job state: ${detail}`, context);
-    if (AUTH_CODES.test(code)) return Unauthorized(`ICE refused our credentials: ${detail}`, context);
     if (code === 'ServiceUnAvailable' || statusCode === 503)
       return UpstreamUnavailable(`ICE unavailable: ${detail}`, context);
     if (statusCode >= 500) return UpstreamError(`ICE failed: ${detail}`, { ...context, retryable: true });

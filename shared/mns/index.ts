@@ -7,8 +7,8 @@ import { createQueueClient, type QueueClient } from './queue-client.js';
 
 export * from './queue-client.js';
 
-type Out<T extends z.ZodRawShape> = { [K in keyof T]: z.output<T[K]> };
-export type MnsConfig = Out<typeof mnsEnv> & Pick<Out<typeof iceEnv>, 'ICE_REGION'>;
+export type MnsConfig = z.output<z.ZodObject<typeof mnsEnv>> &
+  Pick<z.output<z.ZodObject<typeof iceEnv>>, 'ICE_REGION'>;
 
 /** `MNS_ENDPOINT`, else `https://<account>.mns.<region>.aliyuncs.com` with the account from env or FC. */
 export function mnsEndpoint(config: MnsConfig): { endpointUrl: string; accountId: string } {
