@@ -20,16 +20,8 @@ export function syncDepsFromEnv(env: NodeJS.ProcessEnv = process.env): SyncDeps 
     clock,
   });
   const resolveCredentials = createCredentialResolver(env);
-  // Picked field by field: parseEnv marks optional variables `?:`, the config types want them present.
-  const { ICE_ENDPOINT, ICE_REGION, ICE_TIMEOUT_MS, MNS_ENDPOINT, MNS_ACCOUNT_ID, FC_ACCOUNT_ID } = config;
-  const ice = iceClientFromConfig(
-    { ICE_ENDPOINT, ICE_REGION, ICE_TIMEOUT_MS },
-    { logger, clock, pacer: throughput.pacer, resolveCredentials },
-  );
-  const queues = queueClientFromConfig(
-    { MNS_ENDPOINT, MNS_ACCOUNT_ID, FC_ACCOUNT_ID, ICE_REGION },
-    resolveCredentials,
-  );
+  const ice = iceClientFromConfig(config, { logger, clock, pacer: throughput.pacer, resolveCredentials });
+  const queues = queueClientFromConfig(config, resolveCredentials);
   const webhook = config.STATUS_WEBHOOK_URL
     ? createWebhookPublisher({
         url: config.STATUS_WEBHOOK_URL,
