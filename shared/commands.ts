@@ -3,35 +3,29 @@
  * one MNS message body holds one command or an array of up to 100.
  */
 import { z } from 'zod';
-import { JobId, updateFields } from './ice/schemas.js';
+import { codePointString, JobId, requireAnUpdateField, updateFields } from './ice/schemas.js';
 
 export const MAX_COMMANDS_PER_MESSAGE = 100;
 
-export const UpdateCommand = z
-  .strictObject({
+export const UpdateCommand = requireAnUpdateField(
+  z.strictObject({
     jobId: JobId,
     ...updateFields,
     sentAt: z.iso
       .datetime({ offset: true, message: 'Must be an ISO-8601 time such as 2025-01-15T08:10:00Z' })
       .optional()
       .meta({ description: 'When the producer created the command; orders commands for one job' }),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(128)
-      .optional()
-      .meta({ description: 'Commands with the same key in one batch count once' }),
+    // Counted in code points, as JSON Schema's minLength/maxLength count, so both refuse the same keys.
+    idempotencyKey: codePointString(1, 128, 'Commands with the same key in one batch count once').optional(),
     attempt: z
       .number()
       .int()
       .min(1)
       .optional()
       .meta({ description: 'Set by the queue function when it re-enqueues a deferred command' }),
-  })
-  .refine((c) => Object.keys(updateFields).some((k) => c[k as keyof typeof updateFields] !== undefined), {
-    message: `At least one of ${Object.keys(updateFields).join(', ')} is required`,
-  })
-  .meta({ id: 'UpdateCommand', title: 'Avatar training job update command' });
+  }),
+  { id: 'UpdateCommand', title: 'Avatar training job update command' },
+);
 export type UpdateCommand = z.output<typeof UpdateCommand>;
 
 /** A message body: one command or an array of them. Items are validated one by one by consumers. */

@@ -3,7 +3,10 @@
  * invocation), env ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, then the @alicloud/credentials
  * default chain. Keys are never logged.
  */
-import Credential from '@alicloud/credentials';
+import CredentialDefault from '@alicloud/credentials';
+import { interopDefault } from './interop.js';
+
+const Credential = interopDefault(CredentialDefault);
 
 export interface Credentials {
   accessKeyId: string;
@@ -38,7 +41,7 @@ export type CredentialResolver = (context?: CredentialsCarrier) => Promise<Crede
 
 /** Builds the resolver; the default chain is created lazily and only once per instance. */
 export function createCredentialResolver(env: NodeJS.ProcessEnv = process.env): CredentialResolver {
-  let chain: Credential | undefined;
+  let chain: CredentialDefault | undefined;
   return async (context) => {
     const direct = credentialsFromContext(context) ?? credentialsFromEnv(env);
     if (direct) return direct;

@@ -96,7 +96,12 @@ export function errorCode(error: unknown): ErrorCode | undefined {
 }
 
 export function isAppError(error: unknown): error is AppError {
-  return errorCode(error) !== undefined && error instanceof Error;
+  // `retryable` tells ours apart from an upstream error whose own code happens to be one of ours.
+  return (
+    errorCode(error) !== undefined &&
+    error instanceof Error &&
+    typeof (error as { retryable?: unknown }).retryable === 'boolean'
+  );
 }
 
 export function isRetryable(error: unknown): boolean {

@@ -1,5 +1,8 @@
 import type { Clock } from './clock.js';
 
+/** Shorter waits count as none, so float error in epoch-ms times cannot cause endless tiny sleeps. */
+const MIN_WAIT_MS = 0.001;
+
 /**
  * A token bucket: `ratePerSecond` tokens a second, at most `burst` saved up. Callers queue in FIFO order,
  * so one instance shared by every ICE call an FC instance makes never bursts past the limit.
@@ -29,7 +32,10 @@ export class TokenBucket {
   /** Time until a token would be available now (0 = at once); useful to decide whether to start work. */
   delayUntilNextToken(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+    // Exact (fractional) ms: a wait rounded up overshoots, and the burst cap then throws the surplus away,
+    // so the bucket would run below its rate (9/s became 8.93/s).
+    const wait = ((1 - this.tokens) * 1000) / this.ratePerSecond;
+    return wait < MIN_WAIT_MS ? 0 : wait;
   }
 
   private refill(): void {

@@ -72,20 +72,26 @@ export const updateFields = {
 };
 export const UPDATE_FIELD_NAMES = Object.keys(updateFields) as (keyof typeof updateFields)[];
 
-const atLeastOneField = (value: Record<string, unknown>) =>
-  UPDATE_FIELD_NAMES.some((name) => value[name] !== undefined);
-const atLeastOneFieldMessage = `At least one of ${UPDATE_FIELD_NAMES.join(', ')} is required`;
+/**
+ * "At least one update field": checked by zod and, since zod cannot derive JSON Schema from a refine,
+ * also stated as `anyOf` for the generated JSON Schema and OpenAPI documents.
+ */
+export function requireAnUpdateField<S extends z.ZodObject>(schema: S, meta: Record<string, unknown> = {}) {
+  return schema
+    .refine(
+      (value: Record<string, unknown>) => UPDATE_FIELD_NAMES.some((name) => value[name] !== undefined),
+      {
+        message: `At least one of ${UPDATE_FIELD_NAMES.join(', ')} is required`,
+      },
+    )
+    .meta({ ...meta, anyOf: UPDATE_FIELD_NAMES.map((name) => ({ required: [name] })) });
+}
 
 /** The changes alone (the PATCH body). */
-export const JobChanges = z
-  .strictObject(updateFields)
-  .refine(atLeastOneField, { message: atLeastOneFieldMessage })
-  .meta({ id: 'JobChanges' });
+export const JobChanges = requireAnUpdateField(z.strictObject(updateFields), { id: 'JobChanges' });
 export type JobChanges = z.output<typeof JobChanges>;
 
-export const UpdateJobInput = z
-  .strictObject({ jobId: JobId, ...updateFields })
-  .refine(atLeastOneField, { message: atLeastOneFieldMessage });
+export const UpdateJobInput = requireAnUpdateField(z.strictObject({ jobId: JobId, ...updateFields }));
 export type UpdateJobInput = z.output<typeof UpdateJobInput>;
 
 export const GetJobInput = z.strictObject({ jobId: JobId });

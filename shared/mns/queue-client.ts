@@ -86,7 +86,8 @@ export const encodeBody = (body: string, encoding: 'base64' | 'raw' = 'base64') 
 export function decodeBody(body: string): string {
   if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) return body;
   const decoded = Buffer.from(body, 'base64').toString('utf8');
-  return decoded.includes('\uFFFD') ? body : decoded;
+  // Exact UTF-8 re-encodes to the same text; a body that legitimately holds U+FFFD must still decode.
+  return encodeBody(decoded) === body ? decoded : body;
 }
 
 /** Splits messages into batches within the count and size limits (a lone oversized message gets its own). */
