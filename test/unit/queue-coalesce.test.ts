@@ -5,7 +5,7 @@ import type { ReceivedCommand } from '../../functions/queue/parse-batch.js';
 import { processBatch } from '../../functions/queue/process-batch.js';
 import type { UpdateCommand } from '../../shared/commands.js';
 import { mnsCloudEvent } from '../helpers/fc.js';
-import { contextWithTimeout, fakeIce, queueTestDeps } from './queue-fakes.js';
+import { contextWithTimeout, fakeIce, queueTestDeps } from '../helpers/queue-fakes.js';
 
 const JOBS = ['job-a', 'job-b', 'job-c'];
 const BASE = Date.parse('2025-01-15T08:00:00Z');

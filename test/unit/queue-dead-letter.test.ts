@@ -8,7 +8,7 @@ import {
 import { processBatch } from '../../functions/queue/process-batch.js';
 import { JobNotFound } from '../../shared/errors.js';
 import { encodeBody } from '../../shared/mns/index.js';
-import { contextWithTimeout, fakeQueues, queueTestDeps } from './queue-fakes.js';
+import { contextWithTimeout, fakeQueues, queueTestDeps } from '../helpers/queue-fakes.js';
 
 const letter = (command: unknown): DeadLetter => ({
   reason: 'invalid',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { processBatch } from '../../functions/queue/process-batch.js';
 import { mnsBatchEvent } from '../helpers/fc.js';
-import { contextWithTimeout, fakeIce, fakeQueues, queueTestDeps, SETTINGS } from './queue-fakes.js';
+import { contextWithTimeout, fakeIce, fakeQueues, queueTestDeps, SETTINGS } from '../helpers/queue-fakes.js';
 
 const batchOf = (jobs: number, commandsPerJob = 1) =>
   mnsBatchEvent(

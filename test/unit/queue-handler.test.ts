@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { depsFromEnv } from '../../functions/queue/deps-from-env.js';
 import { createHandler, handler } from '../../functions/queue/handler.js';
 import { fakeContext, mnsBatchEvent } from '../helpers/fc.js';
-import { fakeIce, queueTestDeps } from './queue-fakes.js';
+import { fakeIce, queueTestDeps } from '../helpers/queue-fakes.js';
 
 const LOCAL_ENV = { MNS_ENDPOINT: 'http://127.0.0.1:9102', ICE_ENDPOINT: 'http://127.0.0.1:9101' };
 

@@ -11,7 +11,7 @@ import {
 } from '../../shared/errors.js';
 import type { UpdateJobInput } from '../../shared/ice/index.js';
 import { mnsBatchEvent } from '../helpers/fc.js';
-import { contextWithTimeout, fakeIce, fakeQueues, queueTestDeps, SETTINGS } from './queue-fakes.js';
+import { contextWithTimeout, fakeIce, fakeQueues, queueTestDeps, SETTINGS } from '../helpers/queue-fakes.js';
 
 const json = (value: unknown) => JSON.stringify(value);
 const event = (...bodies: unknown[]) =>

@@ -10,7 +10,7 @@ import type { CallOptions, IceClient, UpdateJobInput } from '../../shared/ice/in
 import { createIceThroughput } from '../../shared/ice-throughput.js';
 import { createLogger } from '../../shared/logger.js';
 import type { OutgoingMessage, QueueClient, SendOutcome } from '../../shared/mns/index.js';
-import { captureLogs, fakeClock } from '../helpers/fc.js';
+import { captureLogs, fakeClock } from './fc.js';
 
 export interface FakeIceOptions {
   /** Throw this for the call (0-based index) when it returns something. */
