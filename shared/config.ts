@@ -67,8 +67,6 @@ export const logEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 };
 
-export { flag as booleanFlag, optionalText, positiveInt };
-
 /** Parses `env` against `shape`; unknown variables are ignored (the environment holds many). */
 export function parseEnv<S extends z.ZodRawShape>(
   shape: S,

@@ -41,9 +41,6 @@ export const MnsCloudEvent = z.looseObject({
 });
 export type MnsCloudEvent = z.output<typeof MnsCloudEvent>;
 
-/** event-streaming delivers an array; event-driven a single object. */
-export const MnsTriggerEvent = z.union([z.array(z.unknown()), z.looseObject({})]);
-
 export const TimerEvent = z.object({
   triggerTime: z.string(),
   triggerName: z.string(),

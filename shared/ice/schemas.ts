@@ -95,8 +95,6 @@ export const UpdateJobInput = requireAnUpdateField(z.strictObject({ jobId: JobId
 export type UpdateJobInput = z.output<typeof UpdateJobInput>;
 
 export const GetJobInput = z.strictObject({ jobId: JobId });
-export const SubmitJobInput = GetJobInput;
-export const DeleteJobInput = GetJobInput;
 
 export const ListJobsInput = z.strictObject({
   pageNo: z.number().int().min(1).optional(),
