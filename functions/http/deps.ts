@@ -24,11 +24,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv, sink?: LogSink): HttpDeps {
     ...(sink ? { sink } : {}),
   });
   const resolveCredentials = createCredentialResolver(env);
-  const { ICE_ENDPOINT, ICE_REGION, ICE_TIMEOUT_MS, MNS_ENDPOINT, MNS_ACCOUNT_ID, FC_ACCOUNT_ID } = config;
-  const ice = iceClientFromConfig(
-    { ICE_ENDPOINT, ICE_REGION, ICE_TIMEOUT_MS },
-    { logger, resolveCredentials, clock: systemClock },
-  );
+  const ice = iceClientFromConfig(config, { logger, resolveCredentials, clock: systemClock });
   let queues: Promise<QueueClient> | undefined;
   return {
     config,
@@ -38,10 +34,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv, sink?: LogSink): HttpDeps {
     onFunctionCompute: isOnFunctionCompute(env),
     queues: () => {
       queues ??= import('../../shared/mns/index.js').then((mns) =>
-        mns.queueClientFromConfig(
-          { MNS_ENDPOINT, MNS_ACCOUNT_ID, FC_ACCOUNT_ID, ICE_REGION },
-          resolveCredentials,
-        ),
+        mns.queueClientFromConfig(config, resolveCredentials),
       );
       return queues;
     },
