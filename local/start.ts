@@ -32,12 +32,15 @@ export const startEnv = {
   LOCAL_TIME_SCALE: z.coerce.number().positive().default(10),
   ICE_ENDPOINT: z.string().optional(),
   SYNC_SCHEDULE: z.string().optional(),
+  SYNC_PAYLOAD: z.string().optional(),
   ...mnsEnv,
   ...queueNames,
   ...logEnv,
 };
 
 const LOCAL_SYNC_SCHEDULE = '@every 5s';
+/** Ticks read for at most 4 s, so records they write back are visible again by the next 5 s tick. */
+const LOCAL_SYNC_PAYLOAD = '{"statuses":["Queuing","Training"],"maxJobs":2000,"maxSeconds":4}';
 const DEMO_JOBS = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -113,6 +116,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       MNS_ENDPOINT: mnsUrl,
       MNS_ACCOUNT_ID: mnsAccount,
       SYNC_SCHEDULE: settings.SYNC_SCHEDULE ?? LOCAL_SYNC_SCHEDULE,
+      SYNC_PAYLOAD: settings.SYNC_PAYLOAD ?? LOCAL_SYNC_PAYLOAD,
     };
     const template = join(root, 's.yaml');
     const specs = loadFunctions(template, { env: renderEnv, config: { AccountID: LOCAL_ACCOUNT_ID } });

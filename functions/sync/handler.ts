@@ -17,7 +17,7 @@ export function createHandler(deps: SyncDeps): SyncHandler {
     const startedAt = deps.clock.now();
     const logger = deps.logger.child({ requestId: context.requestId });
     const settings = parseTimerEvent(event, logger);
-    const window = tickWindow(startedAt, invocationDeadline(context, startedAt));
+    const window = tickWindow(startedAt, invocationDeadline(context, startedAt), settings.maxSeconds);
     return runTick({ ...deps, logger }, settings, window, context);
   };
 }

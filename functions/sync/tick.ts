@@ -52,10 +52,11 @@ const SAFETY_MS = 500;
 const FINISH_RESERVE_MS = 5_000;
 const MAX_DELAY_SECONDS = 604_800;
 
-export function tickWindow(startedAt: number, invocationDeadline: number): TickWindow {
+export function tickWindow(startedAt: number, invocationDeadline: number, maxSeconds?: number): TickWindow {
   const deadline = invocationDeadline - SAFETY_MS;
   const reserve = Math.min(FINISH_RESERVE_MS, Math.max(0, deadline - startedAt) / 4);
-  return { startedAt, stopAt: deadline - reserve, deadline };
+  const readUntil = maxSeconds === undefined ? Number.POSITIVE_INFINITY : startedAt + maxSeconds * 1000;
+  return { startedAt, stopAt: Math.min(deadline - reserve, readUntil), deadline };
 }
 
 /** What this tick already did with a job, for records of it that arrive in later batches. */

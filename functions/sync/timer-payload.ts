@@ -1,6 +1,6 @@
 /**
  * The timer trigger's settings. FC passes `{triggerTime, triggerName, payload}` where `payload` is the
- * configured string as is; ours is optional JSON `{"statuses": [...], "maxJobs": N}`. A bad payload never
+ * configured string as is; ours is optional JSON `{"statuses": [...], "maxJobs": N, "maxSeconds": S}`. A bad payload never
  * stops the sync: the error is logged naming the field, and that field falls back to its default.
  */
 import { z } from 'zod';
@@ -33,6 +33,10 @@ export const TimerPayload = z
       .max(100_000)
       .default(DEFAULT_MAX_JOBS)
       .meta({ description: 'Most watch records drained, and most jobs listed, per tick' }),
+    maxSeconds: z.number().positive().max(86_400).optional().meta({
+      description:
+        'Longest a tick reads the watch queue (default: until the FC deadline). Keep it under the timer period: records written back stay hidden until the reading ends',
+    }),
   })
   .meta({ id: 'SyncTimerPayload' });
 export type TimerSettings = z.output<typeof TimerPayload>;
@@ -53,6 +57,8 @@ export function timerSettingsFrom(payload: unknown): { settings: TimerSettings; 
   if (statuses.success) settings.statuses = statuses.data;
   const maxJobs = shape.maxJobs.safeParse(source.maxJobs);
   if (maxJobs.success) settings.maxJobs = maxJobs.data;
+  const maxSeconds = shape.maxSeconds.safeParse(source.maxSeconds);
+  if (maxSeconds.success) settings.maxSeconds = maxSeconds.data;
   return { settings, issues: issuesFromZod(parsed.error) };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tickWindow } from '../../functions/sync/tick.js';
 import { DEFAULT_MAX_JOBS, parseTimerEvent } from '../../functions/sync/timer-payload.js';
 import { createLogger } from '../../shared/logger.js';
 import { captureLogs, timerEvent } from '../helpers/fc.js';
@@ -24,6 +25,13 @@ describe('reading the timer event', () => {
     );
     expect(settings).toEqual({ statuses: ['Training', 'Init'], maxJobs: 50 });
     expect(errors).toEqual([]);
+  });
+
+  it('reads maxSeconds, and a bad one falls back to reading until the deadline', () => {
+    expect(parse(timerEvent({ maxSeconds: 4 })).settings.maxSeconds).toBe(4);
+    const { settings, errors } = parse(timerEvent({ maxSeconds: -1, maxJobs: 7 }));
+    expect(settings).toEqual({ ...DEFAULTS, maxJobs: 7 });
+    expect(errors[0]?.message).toContain('maxSeconds');
   });
 
   it('accepts an event given as a string or an object as well as a Buffer', () => {
@@ -64,5 +72,21 @@ describe('reading the timer event', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]?.message).toContain(message);
     });
+  });
+});
+
+describe('the tick window', () => {
+  const start = Date.parse('2025-01-15T08:00:00Z');
+
+  it('reads until shortly before the FC deadline by default', () => {
+    const window = tickWindow(start, start + 50_000);
+    expect(window.stopAt).toBeGreaterThan(start + 40_000);
+    expect(window.stopAt).toBeLessThan(window.deadline);
+  });
+
+  it('stops reading after maxSeconds when that comes first, keeping the FC deadline for finishing', () => {
+    const window = tickWindow(start, start + 50_000, 4);
+    expect(window.stopAt).toBe(start + 4_000);
+    expect(window.deadline).toBe(start + 49_500);
   });
 });
