@@ -19,3 +19,10 @@ export function localServiceCredentials(env: NodeJS.ProcessEnv = process.env): A
   if (accessKeyId && accessKeySecret) return { accessKeyId, accessKeySecret };
   return { ...DEMO_CREDENTIALS };
 }
+
+/** True for http(s) URLs on this machine (127.0.0.0/8, localhost, [::1]). */
+export function isLoopbackUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}

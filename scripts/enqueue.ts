@@ -11,10 +11,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { DEMO_CREDENTIALS } from '../local/demo-credentials.js';
+import { DEMO_CREDENTIALS, isLoopbackUrl } from '../local/demo-credentials.js';
 import { UpdateMessage } from '../shared/commands.js';
 import { iceEnv, mnsEnv, parseEnv, queueNames } from '../shared/config.js';
-import { type CredentialResolver, createCredentialResolver } from '../shared/credentials.js';
+import {
+  type CredentialResolver,
+  createCredentialResolver,
+  credentialsFromEnv,
+} from '../shared/credentials.js';
 import { type AppError, errorCode, type Issue } from '../shared/errors.js';
 import { encodeBody, MAX_BATCH_BYTES, type QueueClient, queueClientFromConfig } from '../shared/mns/index.js';
 import { issuesFromZod } from '../shared/validation.js';
@@ -113,13 +117,14 @@ const ENQUEUE_ENV = { ...mnsEnv, ICE_REGION: iceEnv.ICE_REGION, UPDATES_QUEUE: q
 export function enqueueSettings(env: NodeJS.ProcessEnv): EnqueueSettings {
   const config = parseEnv(ENQUEUE_ENV, env);
   const noMnsSetting = !config.MNS_ENDPOINT && !config.MNS_ACCOUNT_ID && !config.FC_ACCOUNT_ID;
-  const noKeys = !env.ALIBABA_CLOUD_ACCESS_KEY_ID && !env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-  if (noMnsSetting && noKeys) {
+  const endpoint = noMnsSetting ? LOCAL_MNS_ENDPOINT : config.MNS_ENDPOINT;
+  // A local service takes the demo pair; the credential chain would probe the cloud metadata address.
+  if (!credentialsFromEnv(env) && endpoint && isLoopbackUrl(endpoint)) {
     const resolve: CredentialResolver = async () => ({ ...DEMO_CREDENTIALS });
     return {
-      queues: queueClientFromConfig({ ...config, MNS_ENDPOINT: LOCAL_MNS_ENDPOINT }, resolve),
+      queues: queueClientFromConfig({ ...config, MNS_ENDPOINT: endpoint }, resolve),
       queue: config.UPDATES_QUEUE,
-      localDefault: LOCAL_MNS_ENDPOINT,
+      localDefault: endpoint,
     };
   }
   return {
@@ -156,9 +161,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 2;
   }
   if (settings.localDefault) {
-    io.err(
-      `no MNS settings or keys in env: using the local MNS at ${settings.localDefault} with the demo key pair`,
-    );
+    io.err(`no keys in env: using the local MNS at ${settings.localDefault} with the demo key pair`);
   }
 
   const result = await enqueueCommands(text.split(/\r?\n/), settings);

@@ -115,6 +115,7 @@ const sameKeys = (a: Credentials, b: Credentials) =>
 
 export function createQueueClient(options: QueueClientOptions): QueueClient {
   const encoding = options.encoding ?? 'base64';
+  const readTimeout = options.readTimeoutMs ?? 35_000;
   let cached: { credentials: Credentials; client: MNSClient } | undefined;
   const clientFor = async (callOptions?: QueueCallOptions): Promise<MNSClient> => {
     const credentials = await options.resolveCredentials(callOptions?.context);
@@ -122,8 +123,9 @@ export function createQueueClient(options: QueueClientOptions): QueueClient {
       const client = new MNSClient(options.accountId, {
         ...credentials,
         endpoint: options.endpointUrl,
-        readTimeout: options.readTimeoutMs ?? 35_000,
-        connectTimeout: 5_000,
+        readTimeout,
+        // httpx hands connectTimeout to the socket as an idle timeout, so a shorter one would cut long polls.
+        connectTimeout: readTimeout,
       });
       cached = { credentials, client };
     }

@@ -168,6 +168,11 @@ describe('enqueueSettings', () => {
     expect(settings).toMatchObject({ localDefault: LOCAL_MNS_ENDPOINT, queue: 'avatar-job-updates' });
   });
 
+  it('uses the demo pair for a loopback MNS_ENDPOINT without keys, never the credential chain', () => {
+    const settings = enqueueSettings({ MNS_ENDPOINT: 'http://127.0.0.1:19102' });
+    expect(settings.localDefault).toBe('http://127.0.0.1:19102');
+  });
+
   it('uses MNS_ENDPOINT, UPDATES_QUEUE and the env keys when set', async () => {
     const settings = enqueueSettings(env());
     expect(settings.localDefault).toBeUndefined();
