@@ -45,19 +45,9 @@ export interface AvatarTrainingJob {
 }
 
 /** An item of `Data.AvatarTrainingJobList` (ListAvatarTrainingJobs): no Thumbnail, Video or Transparent. */
-export interface AvatarTrainingJobListItem {
-  JobId: string;
-  AvatarId?: string;
-  AvatarName: string;
-  AvatarDescription?: string;
-  AvatarType: string;
-  Status: JobStatus;
-  Message: string;
-  Portrait?: string;
+export type AvatarTrainingJobListItem = Omit<AvatarTrainingJob, 'Thumbnail' | 'Video' | 'Transparent'> & {
   CreateTime: string;
-  FirstTrainingTime?: string;
-  LastTrainingTime?: string;
-}
+};
 
 /** What the inspection endpoint shows: everything, including the forced outcome if any. */
 export interface AvatarTrainingJobSnapshot extends AvatarTrainingJob {
