@@ -74,8 +74,11 @@ function messageIdOf(element: unknown): string | null {
   return typeof element.id === 'string' ? element.id : null;
 }
 
+/** An invalid command's own `attempt`, when it is a usable count (1e300 is not); else 1. */
 const attemptsOf = (item: unknown) =>
-  isObject(item) && typeof item.attempt === 'number' && item.attempt >= 1 ? Math.floor(item.attempt) : 1;
+  isObject(item) && Number.isSafeInteger(item.attempt) && (item.attempt as number) >= 1
+    ? (item.attempt as number)
+    : 1;
 
 function timeOf(value: string | undefined): number | undefined {
   const ms = value === undefined ? Number.NaN : Date.parse(value);

@@ -47,6 +47,13 @@ describe('parseBatch', () => {
     expect(batch.invalid[0]?.issues.map((i) => i.path).sort()).toEqual(['avatarName', 'portrait']);
   });
 
+  it('counts an invalid command whose attempt is not a usable integer as its first attempt', () => {
+    for (const attempt of [1e300, 2.5, -3, '4']) {
+      const batch = parseBatch(mnsBatchEvent([{ body: json({ jobId: JOB_A, attempt, bogus: 1 }) }]));
+      expect(batch.invalid[0]?.attempts).toBe(1);
+    }
+  });
+
   it('keeps the attempt count of an invalid re-enqueued command', () => {
     const batch = parseBatch(mnsBatchEvent([{ body: json({ jobId: JOB_A, attempt: 3, bogus: 1 }) }]));
     expect(batch.invalid[0]?.attempts).toBe(3);
