@@ -1,8 +1,9 @@
 /**
  * The producer CLI: `npm run enqueue -- <file.jsonl | ->`.
  * Reads JSON Lines (one update command, or an array of up to 100, per line; blank lines ignored),
- * validates every line first — if any is bad, nothing is sent — then sends one MNS message per line to
- * UPDATES_QUEUE and prints one JSON line per message sent: `{"line":1,"messageId":"…","commands":1}`.
+ * validates every line before sending anything, reports each bad line (never sent), then sends one MNS
+ * message per valid line to UPDATES_QUEUE and prints one JSON line per message sent:
+ * `{"line":1,"messageId":"…","commands":1}`.
  * Exit code: 0 all sent, 1 a line was refused or a send failed, 2 bad usage or configuration.
  *
  * Settings from env: MNS_ENDPOINT / MNS_ACCOUNT_ID / ICE_REGION, UPDATES_QUEUE, keys as in shared/credentials.
@@ -79,7 +80,7 @@ export interface EnqueueResult {
   failed: { line: number; error: AppError }[];
 }
 
-/** Validates every line, then — only if all are valid — sends one message per line. */
+/** Validates every line first, then sends one message per valid line; bad lines are only reported. */
 export async function enqueueCommands(lines: readonly string[], deps: EnqueueDeps): Promise<EnqueueResult> {
   const parsed: ParsedLine[] = [];
   const refused: RefusedLine[] = [];
@@ -89,7 +90,7 @@ export async function enqueueCommands(lines: readonly string[], deps: EnqueueDep
     if ('issues' in outcome) refused.push(outcome);
     else parsed.push(outcome);
   });
-  if (refused.length > 0 || parsed.length === 0) return { refused, sent: [], failed: [] };
+  if (parsed.length === 0) return { refused, sent: [], failed: [] };
 
   const outcomes = await deps.queues.send(
     deps.queue,
@@ -167,10 +168,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   const result = await enqueueCommands(text.split(/\r?\n/), settings);
   for (const { line, issues } of result.refused)
     for (const issue of issues) io.err(describeIssue(line, issue));
-  if (result.refused.length > 0) {
-    io.err(`${result.refused.length} line(s) refused; nothing was sent`);
-    return 1;
-  }
+  if (result.refused.length > 0) io.err(`${result.refused.length} line(s) refused and not sent`);
   for (const sent of result.sent) io.out(JSON.stringify(sent));
   for (const { line, error } of result.failed)
     io.err(
@@ -184,7 +182,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   if (result.failed.length > 0 && settings.localDefault) {
     io.err(`is the local MNS running? npm run mns:local -- --queues ${settings.queue}`);
   }
-  return result.failed.length > 0 ? 1 : 0;
+  return result.failed.length > 0 || result.refused.length > 0 ? 1 : 0;
 }
 
 /** `-` is stdin; results go to stdout, everything for people to stderr. */

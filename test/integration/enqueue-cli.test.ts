@@ -112,7 +112,7 @@ describe('enqueueCommands', () => {
     expect(queued()).toHaveLength(50);
   });
 
-  it('refuses the whole input when any line is bad, naming each line and issue path, and sends nothing', async () => {
+  it('names each bad line and issue path, sends none of them, and sends the valid rest', async () => {
     const lines = [
       GOOD[0]!,
       JSON.stringify({ jobId: JOB, avatarName: '数字人小树小云朵' }),
@@ -127,7 +127,7 @@ describe('enqueueCommands', () => {
       JSON.stringify({ jobId: JOB, avatarDescription: 'd'.repeat(1000) }),
     ];
     const result = await enqueueCommands(lines, { queues, queue: QUEUE });
-    expect(result.sent).toEqual([]);
+    expect(result.sent.map((s) => s.line)).toEqual([1, 8]);
     expect(result.refused.map((r) => [r.line, r.issues.map((i) => i.path)])).toEqual([
       [2, ['avatarName']],
       [3, ['1.portrait', '1.extra']],
@@ -137,10 +137,10 @@ describe('enqueueCommands', () => {
       [7, ['']],
     ]);
     expect(result.refused[2]?.issues[0]?.message).toMatch(/^Not JSON/);
-    expect(queued()).toEqual([]);
+    expect(queued()).toHaveLength(2);
   });
 
-  it('refuses a line too large for one MNS message before sending anything', async () => {
+  it('refuses a line too large for one MNS message, sending only the others', async () => {
     const big = Array.from({ length: 60 }, (_, i) => ({
       jobId: `job-${i}`,
       avatarDescription: '描'.repeat(1000),
@@ -148,7 +148,7 @@ describe('enqueueCommands', () => {
     const result = await enqueueCommands([GOOD[0]!, JSON.stringify(big)], { queues, queue: QUEUE });
     expect(result.refused.map((r) => r.line)).toEqual([2]);
     expect(result.refused[0]?.issues[0]?.message).toMatch(/Too large/);
-    expect(queued()).toEqual([]);
+    expect(queued()).toEqual([GOOD[0]]);
   });
 
   it('reports every line as failed when MNS refuses the messages', async () => {
@@ -218,14 +218,14 @@ describe('main (the CLI)', () => {
     expect(out).toHaveLength(3);
   });
 
-  it('lists each refused line, sends nothing and exits 1', async () => {
+  it('lists each refused line, sends only the valid ones and exits 1', async () => {
     const { io, out, err } = capturingIo([GOOD[0], '{"jobId":"x"}', 'oops'].join('\n'));
     expect(await main(['-'], env(), io)).toBe(1);
-    expect(out).toEqual([]);
+    expect(out.map((l) => JSON.parse(l).line)).toEqual([1]);
     expect(err[0]).toMatch(/^line 2: \(root\): At least one of/);
     expect(err[1]).toMatch(/^line 3: \(root\): Not JSON/);
-    expect(err[2]).toBe('2 line(s) refused; nothing was sent');
-    expect(queued()).toEqual([]);
+    expect(err[2]).toBe('2 line(s) refused and not sent');
+    expect(queued()).toEqual([GOOD[0]]);
   });
 
   it('exits 1 and names the lines not sent when MNS refuses them', async () => {
