@@ -36,13 +36,21 @@ export interface JobResult {
 }
 
 /** Refusals that hold for every command of the job, so replaying them one by one cannot help. */
-const JOB_WIDE = new Set(['JobNotFound', 'Unauthorized', 'ConfigError']);
+const JOB_WIDE = new Set(['JobNotFound', 'ConfigError']);
 
 /**
- * Rejected = a definite, non-retryable answer. Anything else — retryable codes and errors that are not
- * ours (a bug, an unexpected library failure) — is deferred: the attempt budget bounds it, nothing is lost.
+ * ICE refusing the function's own keys says nothing about the command (an STS key may just have expired):
+ * not worth an immediate retry inside the client, but worth a later delivery.
  */
-const isRejection = (error: unknown) => isAppError(error) && !isRetryable(error);
+const NOT_THE_COMMANDS_FAULT = new Set(['Unauthorized']);
+
+/**
+ * Rejected = a definite, non-retryable answer about the command. Anything else — retryable codes, our own
+ * credentials refused, and errors that are not ours (a bug, an unexpected library failure) — is deferred:
+ * the attempt budget bounds it, nothing is lost.
+ */
+const isRejection = (error: unknown) =>
+  isAppError(error) && !isRetryable(error) && !NOT_THE_COMMANDS_FAULT.has(errorCode(error) ?? '');
 const isJobWide = (error: unknown) => JOB_WIDE.has(errorCode(error) ?? '');
 
 const notReached = () => Timeout('Not attempted before the invocation deadline');

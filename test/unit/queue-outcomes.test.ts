@@ -6,6 +6,7 @@ import {
   JobNotFound,
   QueueError,
   Throttled,
+  Unauthorized,
   UpstreamUnavailable,
   ValidationError,
 } from '../../shared/errors.js';
@@ -234,6 +235,14 @@ describe('outcome of each command', () => {
         error: { code: 'UpstreamUnavailable', message: 'ICE unavailable', requestId: 'R-9' },
       }),
     ]);
+  });
+
+  it("defers, rather than dead-letters, ICE refusing the function's own credentials", async () => {
+    const r = await run(event({ jobId: 'job-a', avatarName: 'a' }), {
+      fail: () => Unauthorized('ICE refused our credentials: InvalidSecurityToken.Expired'),
+    });
+    expect(r.summary).toMatchObject({ deferred: 1, deadLettered: 0 });
+    expect(r.retries).toHaveLength(1);
   });
 
   it('defers, rather than drops, a failure that is not one of ours', async () => {
