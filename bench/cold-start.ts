@@ -8,13 +8,18 @@
  * The figure with the goal is `firstAnswerMs`: from the moment the runtime starts loading the bundle until
  * the first answer (node's own boot, identical for every case, is reported apart as `processMs`).
  * Invocations, chosen to be what each function does on a real first call:
- * - floor: load, build an openapi client and an MNS client, one zod parse; no network;
  * - http: GET /healthz; and a signed GET /jobs/{id} through the real ICE client to the local ICE;
  * - queue: a 1-message batch (one valid update) → UpdateAvatarTrainingJob on the local ICE, watch enrolment
  *   on the local MNS;
  * - sync: one tick with `{"maxJobs":1}` and one watch record queued: List ×2, receive, Get, write-back,
  *   delete (maxJobs 1 ends the drain without the 1 s empty long poll a full tick ends with), with
  *   ICE_MAX_RPS=200 so that its 3 ICE calls are not paced (at the default 10/s the pacer adds ~0.2 s).
+ * Each case is compared with a floor that makes the same network calls in the same order with the bare
+ * SDKs (bench/lib/dependency-floor.ts): GET /healthz makes none, so its floor only loads, builds both
+ * clients and parses once. A first call costs milliseconds whoever makes it (a new connection, the SDK's
+ * signing code run for the first time), so a floor without them would count that as our code's cost. The
+ * load-only ratio is reported too. The floor's MNS calls use a queue of their own, so that the watch queue
+ * the queue and sync cases share holds only what they put there.
  * The local ICE and MNS run in this process, which only waits while a child runs.
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +35,7 @@ import { buildAll } from '../scripts/build.js';
 import { queueNames } from '../shared/config.js';
 import { newWatchRecord } from '../shared/watch.js';
 import { signPayload } from '../shared/webhook-signature.js';
+import type { FloorAnswer, FloorCall, FloorEvent } from './lib/dependency-floor.js';
 import { median, round } from './lib/stats.js';
 
 export interface ColdStartOptions {
@@ -37,7 +43,7 @@ export interface ColdStartOptions {
   repetitions?: number;
 }
 
-export interface ColdStartFigures {
+export interface FloorFigures {
   name: string;
   /** What the one invocation does. */
   invocation: string;
@@ -47,13 +53,21 @@ export interface ColdStartFigures {
   firstAnswerMs: number;
   /** Node boot + firstAnswerMs: since the process started. */
   processMs: number;
-  /** firstAnswerMs / the floor's; goal ≤ 1.10. */
+}
+
+export interface ColdStartFigures extends FloorFigures {
+  /** The floor that makes the same network calls. */
+  floor: string;
+  /** firstAnswerMs / that floor's; goal ≤ 1.10. */
   ratio: number;
+  /** firstAnswerMs / the load-only floor's (no network calls). */
+  loadOnlyRatio: number;
 }
 
 export interface ColdStartResult {
   repetitions: number;
-  floor: ColdStartFigures;
+  /** The load-only floor first, then one per set of network calls. */
+  floors: FloorFigures[];
   cases: ColdStartFigures[];
 }
 
@@ -67,6 +81,8 @@ interface Case {
   /** Puts in place what the run consumes. */
   before?: () => void;
   answered: (answer: unknown) => boolean;
+  /** For a function case: the floor making the same network calls. */
+  floor?: Case;
 }
 
 interface Run {
@@ -146,13 +162,21 @@ function runOnce(target: Case, context: Record<string, unknown>): Promise<Run> {
 
 const statusOf = (answer: unknown) => (answer as { statusCode?: number } | null)?.statusCode;
 
+/** The floor's calls for List ×2 (discovery of in-flight jobs), as the sync function makes them. */
+const listCalls = (): FloorCall[] =>
+  ['Queuing', 'Training'].map((status) => ({
+    ice: 'ListAvatarTrainingJobs',
+    query: { PageNo: '1', PageSize: '100', Status: status },
+  }));
+
 export async function runColdStartBench(options: ColdStartOptions = {}): Promise<ColdStartResult> {
   const repetitions = options.repetitions ?? 15;
   const tree = mkdtempSync(join(tmpdir(), 'cold-start-floor-'));
   const queues = Object.values(queueNames).map((schema) => schema.parse(undefined));
   const [UPDATES, , WATCH] = queues;
+  const FLOOR_QUEUE = 'cold-start-floor';
   const ice = await startIceService({ port: 0 });
-  const mns = await startMnsService({ port: 0, queues });
+  const mns = await startMnsService({ port: 0, queues: [...queues, FLOOR_QUEUE] });
   try {
     // buildAll works relative to the working directory; npm sets it to the project root.
     if (resolve(process.cwd()) !== resolve(ROOT)) throw new Error(`run from the project root, ${ROOT}`);
@@ -172,6 +196,8 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
       MNS_ACCOUNT_ID: mns.accountId,
       WEBHOOK_SECRET: secret,
     };
+    /** A watch record as the functions write it (base64 JSON), for the floor's MNS messages. */
+    const watchBody = () => Buffer.from(JSON.stringify(newWatchRecord(jobId, Date.now()))).toString('base64');
     const httpEvent = (method: string, path: string, signed: boolean) => () =>
       JSON.stringify({
         version: 'v1',
@@ -182,15 +208,64 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
         isBase64Encoded: false,
         requestContext: { requestId: randomUUID(), http: { method, path, sourceIp: '203.0.113.24' } },
       });
-    let run = 0;
-    const floor: Case = {
-      name: 'floor',
-      invocation: 'load openapi-client + mns + zod, build both clients, one zod parse (no network)',
-      bundle: floorBundle,
-      env: {},
-      event: () => JSON.stringify({ jobId }),
-      answered: (answer) => (answer as { ok?: boolean } | null)?.ok === true,
+    const floorCase = (name: string, invocation: string, calls: () => FloorCall[], before?: () => void) => {
+      let expected = 0;
+      const floor: Case = {
+        name,
+        invocation,
+        bundle: floorBundle,
+        env: {},
+        event: () => {
+          const event: FloorEvent = {
+            jobId,
+            iceUrl: ice.url,
+            mns: { url: mns.url, accountId: mns.accountId },
+            calls: calls(),
+          };
+          expected = event.calls?.length ?? 0;
+          return JSON.stringify(event);
+        },
+        answered: (answer) => {
+          const a = answer as FloorAnswer | null;
+          return a?.ok === true && a.done.length === expected;
+        },
+      };
+      if (before) floor.before = before;
+      return floor;
     };
+    let run = 0;
+    const loadOnly = floorCase(
+      'floor: load only',
+      'load openapi-client + mns + zod, build both clients, one zod parse (no network)',
+      () => [],
+    );
+    const getFloor = floorCase('floor: + ICE Get', 'load-only floor + GetAvatarTrainingJob', () => [
+      { ice: 'GetAvatarTrainingJob', query: { JobId: jobId } },
+    ]);
+    const queueFloor = floorCase(
+      'floor: + ICE Update, MNS send',
+      'load-only floor + UpdateAvatarTrainingJob + BatchSendMessage (1 message)',
+      () => [
+        { ice: 'UpdateAvatarTrainingJob', query: { JobId: jobId, AvatarDescription: `floor ${++run}` } },
+        { mns: 'send', queue: FLOOR_QUEUE, body: watchBody() },
+      ],
+    );
+    const syncFloor = floorCase(
+      "floor: + the sync tick's calls",
+      'load-only floor + ICE List ×2, MNS receive, ICE Get, MNS send (delayed), MNS delete',
+      () => [
+        ...listCalls(),
+        { mns: 'receive', queue: FLOOR_QUEUE, max: 1, waitSeconds: 1 },
+        { ice: 'GetAvatarTrainingJob', query: { JobId: jobId } },
+        // The tick writes back delayed until it stops receiving: ~25 s with a 30 s timeout.
+        { mns: 'send', queue: FLOOR_QUEUE, body: watchBody(), delaySeconds: 25 },
+        { mns: 'delete', queue: FLOOR_QUEUE },
+      ],
+      () => {
+        mns.queues.send(FLOOR_QUEUE, { body: watchBody() });
+      },
+    );
+    const floors = [loadOnly, getFloor, queueFloor, syncFloor];
     const cases: Case[] = [
       {
         name: 'http GET /healthz',
@@ -199,6 +274,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
         env: services,
         event: httpEvent('GET', '/healthz', false),
         answered: (answer) => statusOf(answer) === 200,
+        floor: loadOnly,
       },
       {
         name: 'http GET /jobs/{id}',
@@ -207,6 +283,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
         env: services,
         event: httpEvent('GET', `/jobs/${jobId}`, true),
         answered: (answer) => statusOf(answer) === 200,
+        floor: getFloor,
       },
       {
         name: 'queue 1-message batch',
@@ -228,6 +305,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
             },
           ]),
         answered: (answer) => (answer as { applied?: number } | null)?.applied === 1,
+        floor: queueFloor,
       },
       {
         name: 'sync tick',
@@ -236,8 +314,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
         // The default 10 calls/s would pace the tick's 3 ICE calls ~0.1 s apart: rate limiting, not start-up.
         env: { ...services, ICE_MAX_RPS: '200' },
         before: () => {
-          const record = JSON.stringify(newWatchRecord(jobId, Date.now()));
-          mns.queues.send(WATCH!, { body: Buffer.from(record).toString('base64') });
+          mns.queues.send(WATCH!, { body: watchBody() });
         },
         event: () =>
           JSON.stringify({
@@ -246,6 +323,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
             payload: '{"maxJobs":1}',
           }),
         answered: (answer) => (answer as { checked?: number } | null)?.checked === 1,
+        floor: syncFloor,
       },
     ];
     const context = {
@@ -255,7 +333,7 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
       region: 'cn-shanghai',
     };
 
-    const all = [floor, ...cases];
+    const all = [...floors, ...cases];
     const runs = new Map<Case, Run[]>(all.map((c) => [c, []]));
     // Round 0 warms the file cache and is not counted.
     for (let round = 0; round <= repetitions; round++) {
@@ -266,24 +344,27 @@ export async function runColdStartBench(options: ColdStartOptions = {}): Promise
       }
     }
 
-    const figuresOf = (c: Case, floorMs: number): ColdStartFigures => {
+    const firstAnswerOf = (c: Case) => median(runs.get(c)!.map((x) => x.firstAnswerMs));
+    const figuresOf = (c: Case): FloorFigures => {
       const r = runs.get(c)!;
-      const firstAnswerMs = median(r.map((x) => x.firstAnswerMs));
       return {
         name: c.name,
         invocation: c.invocation,
         bundleBytes: statSync(c.bundle).size,
         loadMs: round(median(r.map((x) => x.loadMs)), 1),
-        firstAnswerMs: round(firstAnswerMs, 1),
+        firstAnswerMs: round(firstAnswerOf(c), 1),
         processMs: round(median(r.map((x) => x.processMs)), 1),
-        ratio: round(firstAnswerMs / floorMs, 3),
       };
     };
-    const floorMs = median(runs.get(floor)!.map((x) => x.firstAnswerMs));
     return {
       repetitions,
-      floor: figuresOf(floor, floorMs),
-      cases: cases.map((c) => figuresOf(c, floorMs)),
+      floors: floors.map(figuresOf),
+      cases: cases.map((c) => ({
+        ...figuresOf(c),
+        floor: c.floor!.name,
+        ratio: round(firstAnswerOf(c) / firstAnswerOf(c.floor!), 3),
+        loadOnlyRatio: round(firstAnswerOf(c) / firstAnswerOf(loadOnly), 3),
+      })),
     };
   } finally {
     await Promise.all([ice.close(), mns.close()]);

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { UpdateCommand } from '../../shared/commands.js';
-import { JobChanges, JobId } from '../../shared/ice/schemas.js';
+import { JobChanges } from '../../shared/ice/job-changes.js';
+import { JobId } from '../../shared/ice/schemas.js';
 import { httpEventObject } from '../../test/helpers/fc.js';
 import { type BadHttpInput, WELL_FORMED_JOB_ID } from './http-corpus.js';
 
