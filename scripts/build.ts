@@ -10,8 +10,9 @@ export const FUNCTIONS = ['http', 'queue', 'sync'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 /**
- * zod re-exports every locale as `z.locales`, which esbuild cannot shake out of `import { z } from 'zod'`:
- * ~255 KB of each bundle. Nothing here uses `z.locales`; English messages are registered separately
+ * zod re-exports every locale as `z.locales`, which esbuild cannot shake out of `import { z } from 'zod'`
+ * (~255 KB of each bundle; our code imports `* as z`, which esbuild shakes, so this is the guard for any
+ * `{ z }` import). Nothing here uses `z.locales`; English messages are registered separately
  * (zod/v4/classic/schemas.js imports locales/en.js itself), so the index is replaced by an empty module.
  */
 const withoutZodLocales: Plugin = {

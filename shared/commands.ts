@@ -2,8 +2,9 @@
  * The producer contract: an update command is `{jobId, …update fields, sentAt?, idempotencyKey?, attempt?}`;
  * one MNS message body holds one command or an array of up to 100.
  */
-import { z } from 'zod';
-import { codePointString, JobId, requireAnUpdateField, updateFields } from './ice/schemas.js';
+import * as z from 'zod';
+import { codePointString, requireAnUpdateField, updateFields } from './ice/job-changes.js';
+import { JobId } from './ice/schemas.js';
 
 export const MAX_COMMANDS_PER_MESSAGE = 100;
 
@@ -29,7 +30,8 @@ export const UpdateCommand = requireAnUpdateField(
 export type UpdateCommand = z.output<typeof UpdateCommand>;
 
 /** A message body: one command or an array of them. Items are validated one by one by consumers. */
-export const UpdateMessage = z
+// Pure: consumers validate items one by one (UpdateCommand); this is for the CLI and the JSON Schema.
+export const UpdateMessage = /* @__PURE__ */ z
   .union([UpdateCommand, z.array(UpdateCommand).min(1).max(MAX_COMMANDS_PER_MESSAGE)])
   .meta({ id: 'UpdateMessage', title: 'MNS message body for UPDATES_QUEUE' });
 

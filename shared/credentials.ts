@@ -3,10 +3,8 @@
  * invocation), env ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN, then the @alicloud/credentials
  * default chain. Keys are never logged.
  */
-import CredentialDefault from '@alicloud/credentials';
+import type CredentialDefault from '@alicloud/credentials';
 import { interopDefault } from './interop.js';
-
-const Credential = interopDefault(CredentialDefault);
 
 export interface Credentials {
   accessKeyId: string;
@@ -39,14 +37,17 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
 
 export type CredentialResolver = (context?: CredentialsCarrier) => Promise<Credentials>;
 
-/** Builds the resolver; the default chain is created lazily and only once per instance. */
+/**
+ * Builds the resolver; the default chain is created lazily and only once per instance, and its SDK is only
+ * loaded then: with keys in the context or the environment (FC with a role), it never is.
+ */
 export function createCredentialResolver(env: NodeJS.ProcessEnv = process.env): CredentialResolver {
-  let chain: CredentialDefault | undefined;
+  let chain: Promise<CredentialDefault> | undefined;
   return async (context) => {
     const direct = credentialsFromContext(context) ?? credentialsFromEnv(env);
     if (direct) return direct;
-    chain ??= new Credential();
-    const model = await chain.getCredential();
+    chain ??= import('@alicloud/credentials').then((sdk) => new (interopDefault(sdk.default))());
+    const model = await (await chain).getCredential();
     return {
       accessKeyId: model.accessKeyId ?? '',
       accessKeySecret: model.accessKeySecret ?? '',

@@ -41,6 +41,11 @@ function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/** Copies `from` into the line `into`, redacted; its values sit one level below the line's top. */
+function assignRedacted(into: LogFields, from: LogFields): void {
+  for (const key of Object.keys(from)) into[key] = SECRET_KEY.test(key) ? REDACTED : redact(from[key], 1);
+}
+
 export function createLogger(
   options: { level?: LogLevel; sink?: LogSink; bindings?: LogFields; now?: () => number } = {},
 ): Logger {
@@ -50,14 +55,19 @@ export function createLogger(
   const bindings = options.bindings ?? {};
   const write = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (LEVELS[level] < min) return;
-    const record = redact({ ...bindings, ...fields }) as LogFields;
-    sink(JSON.stringify({ time: new Date(now()).toISOString(), level, message, ...record }));
+    // Straight into the line, fields after (and over) bindings: every request logs a line, and merged
+    // copies first (`{ ...bindings, ...fields }` is slow in V8) cost more than the rest of the line.
+    const line: LogFields = { time: new Date(now()).toISOString(), level, message };
+    assignRedacted(line, bindings);
+    if (fields) assignRedacted(line, fields);
+    sink(JSON.stringify(line));
   };
   return {
     debug: write('debug'),
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
-    child: (more) => createLogger({ ...options, bindings: { ...bindings, ...more } }),
+    // Object.assign for the same reason as in `write`.
+    child: (more) => createLogger({ ...options, bindings: Object.assign({}, bindings, more) }),
   };
 }

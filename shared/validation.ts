@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Issue, ValidationError } from './errors.js';
 
 /** Flattens zod issues into `{path, message}` pairs; an unknown key becomes an issue at its own path. */

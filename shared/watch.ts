@@ -2,12 +2,13 @@
  * Watch records: the durable set of jobs the sync function follows, kept as messages in WATCH_QUEUE.
  * The HTTP and queue functions enrol a job after each successful update.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CredentialsCarrier } from './credentials.js';
 import type { Logger } from './logger.js';
 import type { QueueClient } from './mns/queue-client.js';
 
-export const WatchRecord = z
+// Pure: only the sync function parses records; the bundles that only write them drop the schema.
+export const WatchRecord = /* @__PURE__ */ z
   .object({
     jobId: z.string().min(1),
     /** Last status the sync observed; null until it has looked (e.g. right after an enrolment). */

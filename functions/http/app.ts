@@ -15,7 +15,6 @@ import { ENROL_BUDGET_MS, enrolAfterUpdate } from './enrolment.js';
 import { type ErrorOutcome, errorResponse, RETRY_AFTER_SECONDS } from './error-response.js';
 import { getJob, type JobsIce, jobIdFromPath, updateJob } from './jobs.js';
 import { readJsonBody } from './json-body.js';
-import { buildOpenApiDocument } from './openapi.js';
 import {
   correlationIdOf,
   type HeaderMap,
@@ -27,7 +26,6 @@ import {
 } from './request.js';
 import { jsonResponse } from './response.js';
 import { matchRoute, type RouteMatch } from './routes.js';
-import { enqueueUpdates, planUpdates } from './updates.js';
 
 export interface HttpDeps {
   config: HttpConfig;
@@ -63,7 +61,6 @@ interface RouteRequest {
   body: string;
   context: FcContext;
   call: CallOptions;
-  logger: Logger;
   trace: Trace;
 }
 
@@ -81,7 +78,8 @@ export function createHttpHandler(deps: HttpDeps): HttpHandler {
       case 'health':
         return jsonResponse(200, { status: 'ok' });
       case 'openapi':
-        openapi ??= buildOpenApiDocument();
+        // Loaded on first use, like the queue client: the GET /jobs path never builds their schemas.
+        openapi ??= (await import('./openapi.js')).buildOpenApiDocument();
         return jsonResponse(200, openapi);
       case 'job': {
         const jobId = jobIdFromPath(match.params.jobId ?? '');
@@ -97,16 +95,22 @@ export function createHttpHandler(deps: HttpDeps): HttpHandler {
           deps.enrolBudgetMs ?? ENROL_BUDGET_MS,
           (req.call.deadline ?? Number.POSITIVE_INFINITY) - deps.clock.now(),
         );
+        // Built here, not per request: only an update logs through it (enrolment warnings).
+        const logger = deps.logger.child({
+          requestId: req.context.requestId,
+          correlationId: trace.correlationId,
+        });
         await enrolAfterUpdate(
           { queues: deps.queues, watchQueue: deps.config.WATCH_QUEUE, now: deps.clock.now },
           jobId,
           req.context,
-          req.logger,
+          logger,
           budget,
         );
         return jsonResponse(200, body);
       }
       case 'updates': {
+        const { planUpdates, enqueueUpdates } = await import('./updates.js');
         const plan = planUpdates(readJsonBody(req.headers, req.body));
         const queues = await deps.queues();
         const outcome = await enqueueUpdates(
@@ -146,8 +150,7 @@ export function createHttpHandler(deps: HttpDeps): HttpHandler {
     const match = matchRoute(method, segments);
     trace.route = match.route;
     const call = { context, deadline: invocationDeadline(context, startedAt) - RESPONSE_MARGIN_MS };
-    const logger = deps.logger.child({ requestId: context.requestId, correlationId: trace.correlationId });
-    return dispatch({ match, headers, body, context, call, logger, trace });
+    return dispatch({ match, headers, body, context, call, trace });
   }
 
   return async (event, maybeContext) => {

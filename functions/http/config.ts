@@ -2,7 +2,7 @@
  * The HTTP function's environment, parsed once per instance, and the auth mode it implies: signed when a
  * WEBHOOK_SECRET is set, closed on FC without one (unless ALLOW_UNSIGNED=true), unsigned locally.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { iceEnv, logEnv, mnsEnv, parseEnv, queueNames, webhookEnv } from '../../shared/config.js';
 
 export const httpEnv = { ...iceEnv, ...mnsEnv, ...queueNames, ...webhookEnv, ...logEnv };

@@ -1,6 +1,6 @@
 /** GET and PATCH/POST /jobs/{jobId}: validate, call ICE through shared/ice, shape the answer. */
 import type { CallOptions, IceClient } from '../../shared/ice/index.js';
-import { GetJobInput, JobChanges } from '../../shared/ice/schemas.js';
+import { GetJobInput } from '../../shared/ice/schemas.js';
 import { parseOrThrow } from '../../shared/validation.js';
 import type { GetJobBody, UpdateJobBody } from './schemas.js';
 
@@ -22,6 +22,8 @@ export async function updateJob(
   body: unknown,
   call: CallOptions,
 ): Promise<UpdateJobBody> {
+  // Loaded on the first update: an instance that only answers GETs never builds the write-side schemas.
+  const { JobChanges } = await import('../../shared/ice/job-changes.js');
   const changes = parseOrThrow(JobChanges, body, 'update');
   const result = await ice.updateJob({ jobId, ...changes }, call);
   return { jobId: result.jobId, requestId: result.requestId };

@@ -3,8 +3,9 @@
  * zod 4's z.toJSONSchema (no hand-written copy). OpenAPI 3.1 schema objects are JSON Schema 2020-12, zod's
  * default target; `$defs` are hoisted into `components.schemas` so every `$ref` resolves in the document.
  */
-import { z } from 'zod';
-import { JobChanges, JobId } from '../../shared/ice/schemas.js';
+import * as z from 'zod';
+import { JobChanges } from '../../shared/ice/job-changes.js';
+import { JobId } from '../../shared/ice/schemas.js';
 import { SIGNATURE_HEADER } from '../../shared/webhook-signature.js';
 import { RETRY_AFTER_SECONDS } from './error-response.js';
 import { MAX_BODY_BYTES } from './request.js';

@@ -18,25 +18,33 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-const templateSegments = (template: string) => template.slice(1).split('/');
+/** Each template split once, at load: a literal segment, or the name of a `{param}`. */
+const TEMPLATES = ROUTES.map((route) => ({
+  route,
+  parts: route.template
+    .slice(1)
+    .split('/')
+    .map((part) => ({ literal: part, param: /^\{(\w+)\}$/.exec(part)?.[1] })),
+}));
 
-function matchTemplate(template: string, segments: readonly string[]): Record<string, string> | undefined {
-  const parts = templateSegments(template);
+function matchTemplate(
+  parts: (typeof TEMPLATES)[number]['parts'],
+  segments: readonly string[],
+): Record<string, string> | undefined {
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [i, part] of parts.entries()) {
+  for (const [i, { literal, param }] of parts.entries()) {
     const segment = segments[i]!;
-    const param = /^\{(\w+)\}$/.exec(part)?.[1];
     if (param) params[param] = segment;
-    else if (part !== segment) return undefined;
+    else if (literal !== segment) return undefined;
   }
   return params;
 }
 
 /** The matching route, or a 404 (no such path) / 405 with `Allow` (path exists, method does not). */
 export function matchRoute(method: string, segments: readonly string[]): RouteMatch {
-  for (const route of ROUTES) {
-    const params = matchTemplate(route.template, segments);
+  for (const { route, parts } of TEMPLATES) {
+    const params = matchTemplate(parts, segments);
     if (!params) continue;
     if (!(route.methods as readonly string[]).includes(method)) {
       const allow = route.methods.join(', ');

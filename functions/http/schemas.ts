@@ -2,7 +2,7 @@
  * The HTTP API's own bodies as zod schemas: the single source of their TypeScript types and of the
  * OpenAPI document. Request bodies reuse shared schemas (JobChanges, UpdateCommand).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UpdateCommand } from '../../shared/commands.js';
 import { Job } from '../../shared/ice/schemas.js';
 

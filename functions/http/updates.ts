@@ -3,7 +3,7 @@
  * enqueued one per message (so each index has its own MessageId), invalid ones are reported, and so is
  * every command the queue did not take. Nothing is dropped silently.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UpdateCommand } from '../../shared/commands.js';
 import { errorCode, type Issue, ValidationError } from '../../shared/errors.js';
 import type { OutgoingMessage, SendOutcome } from '../../shared/mns/queue-client.js';

@@ -2,13 +2,15 @@
  * The dead-letter contract: what lands in DEAD_LETTER_QUEUE when a command can never be applied as is.
  * Operators read these, fix the cause, and re-drive `command` to UPDATES_QUEUE.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCode, type Issue } from '../../shared/errors.js';
 
 export const DEAD_LETTER_REASONS = ['invalid', 'rejected', 'exhausted'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
-export const DeadLetter = z
+// Pure: the function builds letters in code; the schema is the contract for the generated JSON Schema and
+// for tests, so the bundle drops it.
+export const DeadLetter = /* @__PURE__ */ z
   .strictObject({
     reason: z.enum(DEAD_LETTER_REASONS).meta({
       description: 'invalid: failed validation; rejected: ICE refused it; exhausted: MAX_ATTEMPTS spent',

@@ -2,7 +2,7 @@
  * The sync function's environment: the shared pieces plus its own two variables. Parsed once at cold start;
  * a bad value fails fast with a ConfigError naming the variable.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   iceEnv,
   logEnv,

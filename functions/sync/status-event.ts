@@ -4,12 +4,14 @@
  * can drop duplicates.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Job } from '../../shared/ice/index.js';
 
 export const STATUS_EVENT_TYPE = 'avatar.training.status';
 
-export const StatusEvent = z
+// Pure: the function builds events in code; the schema is the contract for the generated JSON Schema and
+// for tests, so the bundle drops it.
+export const StatusEvent = /* @__PURE__ */ z
   .object({
     type: z.literal(STATUS_EVENT_TYPE),
     eventId: z

@@ -3,7 +3,7 @@
  * configured string as is; ours is optional JSON `{"statuses": [...], "maxJobs": N, "maxSeconds": S}`. A bad payload never
  * stops the sync: the error is logged naming the field, and that field falls back to its default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue } from '../../shared/errors.js';
 import { eventText, TimerEvent } from '../../shared/fc/events.js';
 import type { Logger } from '../../shared/logger.js';

@@ -2,7 +2,7 @@
  * The one ICE client every function uses. Inputs are validated before any network traffic; failures come
  * back as named errors; retryable failures are retried with jittered backoff, never past the deadline.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import {
   type CredentialResolver,
@@ -13,8 +13,8 @@ import { InvalidJobState, isRetryable, Timeout, UpstreamError } from '../errors.
 import type { Logger } from '../logger.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '../retry.js';
 import { parseOrThrow } from '../validation.js';
+import type { CreateJobInput, UpdateJobInput } from './job-changes.js';
 import {
-  CreateJobInput,
   GetJobInput,
   GetJobResponse,
   isKnownStatus,
@@ -24,7 +24,6 @@ import {
   ListJobsInput,
   ListJobsResponse,
   toWireQuery,
-  UpdateJobInput,
 } from './schemas.js';
 import type { IceAction, IceTransport } from './transport.js';
 import { toIceError } from './upstream-error.js';
@@ -151,6 +150,8 @@ export function createIceClient(options: IceClientOptions): IceClient {
     },
 
     async updateJob(raw, callOptions) {
+      // The write-side schemas load on the first write (see job-changes.ts).
+      const { UpdateJobInput } = await import('./job-changes.js');
       const input = parseOrThrow(UpdateJobInput, raw, 'UpdateAvatarTrainingJob input');
       // Only these two fields depend on the job's state, so only they cost a Get first.
       if (input.transparent !== undefined || input.thumbnail !== undefined) {
@@ -192,6 +193,7 @@ export function createIceClient(options: IceClientOptions): IceClient {
     },
 
     async createJob(raw, callOptions) {
+      const { CreateJobInput } = await import('./job-changes.js');
       const input = parseOrThrow(CreateJobInput, raw, 'CreateAvatarTrainingJob input');
       const res = await call('CreateAvatarTrainingJob', toWireQuery(input), JobIdResponse, callOptions);
       return { jobId: res.Data.JobId, requestId: res.RequestId };

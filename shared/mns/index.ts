@@ -1,5 +1,5 @@
 /** shared/mns: queue helpers the functions and the producer CLI use. */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { iceEnv, mnsEnv } from '../config.js';
 import type { CredentialResolver } from '../credentials.js';
 import { ConfigError } from '../errors.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { buildOpenApiDocument } from '../../functions/http/openapi.js';
 import { UpdateCommand } from '../../shared/commands.js';
 import { InvalidJobState } from '../../shared/errors.js';
-import { JobChanges } from '../../shared/ice/schemas.js';
+import { JobChanges } from '../../shared/ice/job-changes.js';
 import { JOB_ID, sampleJob, testHandler } from '../helpers/http.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON

@@ -15,7 +15,7 @@ import {
   UpdateCommand,
   UpdateMessage,
 } from '../../shared/commands.js';
-import { UPDATE_FIELD_NAMES, UpdateJobInput } from '../../shared/ice/schemas.js';
+import { UPDATE_FIELD_NAMES, UpdateJobInput } from '../../shared/ice/job-changes.js';
 import { issuesFromZod } from '../../shared/validation.js';
 
 const JOB_ID = 'a1b255d86f7f4587943ce7734d6b9c0d';

@@ -9,7 +9,7 @@ import {
   Throttled,
   ValidationError,
 } from '../../shared/errors.js';
-import { UpdateJobInput } from '../../shared/ice/schemas.js';
+import { UpdateJobInput } from '../../shared/ice/job-changes.js';
 import { parseOrThrow } from '../../shared/validation.js';
 
 describe('named errors', () => {

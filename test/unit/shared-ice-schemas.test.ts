@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UPDATE_FIELD_NAMES, UpdateJobInput } from '../../shared/ice/job-changes.js';
 import {
   fromWireName,
   GetJobResponse,
@@ -10,8 +11,6 @@ import {
   ListJobsResponse,
   toWireName,
   toWireQuery,
-  UPDATE_FIELD_NAMES,
-  UpdateJobInput,
 } from '../../shared/ice/schemas.js';
 import { issuesFromZod } from '../../shared/validation.js';
 
