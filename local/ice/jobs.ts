@@ -224,19 +224,14 @@ export class JobStore {
     for (const record of [...this.records.values()].reverse()) {
       const status = this.statusOf(record);
       if (query.status !== undefined && status !== query.status) continue;
-      matching.push({
-        JobId: record.jobId,
-        AvatarId: record.avatarId,
-        AvatarName: record.avatarName,
-        AvatarDescription: record.avatarDescription,
-        AvatarType: record.avatarType,
-        Status: status,
-        Message: STATUS_MESSAGES[status],
-        Portrait: record.portrait,
-        CreateTime: isoSeconds(record.createdAt),
-        FirstTrainingTime: optionalIso(record.firstTrainingAt),
-        LastTrainingTime: optionalIso(record.lastTrainingAt),
-      });
+      // List items are the job without Thumbnail, Video and Transparent, plus CreateTime.
+      const {
+        Thumbnail: _thumbnail,
+        Video: _video,
+        Transparent: _transparent,
+        ...item
+      } = this.view(record, status);
+      matching.push({ ...item, CreateTime: isoSeconds(record.createdAt) });
     }
     const start = (pageNo - 1) * pageSize;
     return { items: matching.slice(start, start + pageSize), totalCount: matching.length };
