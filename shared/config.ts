@@ -18,7 +18,7 @@ const flag = z
 const optionalText = z
   .string()
   .optional()
-  .transform((v) => (v?.trim() ? v.trim() : undefined));
+  .transform((v) => v?.trim());
 
 export const iceEnv = {
   ICE_ENDPOINT: url('http://127.0.0.1:9101'),
@@ -67,13 +67,19 @@ export const logEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 };
 
-/** Parses `env` against `shape`; unknown variables are ignored (the environment holds many). */
+/** Parses `env` against `shape`; other variables are ignored (the environment holds many). */
 export function parseEnv<S extends z.ZodRawShape>(
   shape: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.output<z.ZodObject<S>> {
+  // A blank variable means unset (s.yaml renders absent optional settings as ''), so defaults apply.
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value;
+  }
   // Parsed once per instance: zod's compiled fast path for an object costs more to build than it saves here.
-  const result = z.object(shape).safeParse(env, { jitless: true });
+  const result = z.object(shape).safeParse(present, { jitless: true });
   if (result.success) return result.data;
   const issues = issuesFromZod(result.error);
   throw ConfigError(`Invalid environment: ${issues.map((i) => `${i.path} (${i.message})`).join('; ')}`, {

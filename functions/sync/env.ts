@@ -14,24 +14,16 @@ import {
 } from '../../shared/config.js';
 import { ConfigError } from '../../shared/errors.js';
 
-const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
 export const syncOnlyEnv = {
   /** Optional push target for status events (signed POST). */
-  STATUS_WEBHOOK_URL: z.preprocess(
-    blankIsUnset,
-    z
-      .url({
-        protocol: /^https?$/,
-        message: 'Must be an http(s) URL such as https://example.com/hooks/avatar-status',
-      })
-      .optional(),
-  ),
+  STATUS_WEBHOOK_URL: z
+    .url({
+      protocol: /^https?$/,
+      message: 'Must be an http(s) URL such as https://example.com/hooks/avatar-status',
+    })
+    .optional(),
   /** How long a job still in Init stays watched after its latest enrolment. */
-  WATCH_INIT_MAX_DAYS: z.preprocess(
-    blankIsUnset,
-    z.coerce.number({ message: 'Must be a number of days' }).positive().default(7),
-  ),
+  WATCH_INIT_MAX_DAYS: z.coerce.number({ message: 'Must be a number of days' }).positive().default(7),
 };
 
 export const syncEnv = {

@@ -63,8 +63,8 @@ describe('parseEnv', () => {
       ICE_MAX_RPS: 2.5,
       ALLOW_UNSIGNED: true,
       WEBHOOK_SECRET: ['new', 'old'],
-      MNS_ACCOUNT_ID: undefined,
     });
+    expect(config.MNS_ACCOUNT_ID).toBeUndefined();
   });
 
   it.each([
@@ -79,12 +79,23 @@ describe('parseEnv', () => {
     ['MAX_ATTEMPTS', 'many'],
     ['ALLOW_UNSIGNED', 'yes'],
     ['LOG_LEVEL', 'verbose'],
-    ['UPDATES_QUEUE', ''],
   ])('fails with a ConfigError naming %s when it is %j', (name, value) => {
     const error = configError(() => parseEnv(allEnv, { [name]: value }));
     expect(errorCode(error)).toBe('ConfigError');
     expect(error.message).toContain(name);
     expect(error.issues?.map((i) => i.path)).toEqual([name]);
+  });
+
+  it('treats a blank variable as unset, so its default applies (s.yaml renders absent settings as "")', () => {
+    const config = parseEnv(allEnv, {
+      UPDATES_QUEUE: '',
+      ICE_ENDPOINT: ' ',
+      MNS_ACCOUNT_ID: '',
+      MAX_ATTEMPTS: '',
+    });
+    expect(config).toMatchObject({ UPDATES_QUEUE: 'avatar-job-updates', MAX_ATTEMPTS: 5 });
+    expect(config.ICE_ENDPOINT).toBeUndefined();
+    expect(config.MNS_ACCOUNT_ID).toBeUndefined();
   });
 
   it('names a missing required variable', () => {
