@@ -39,10 +39,11 @@ export interface JobResult {
 const JOB_WIDE = new Set(['JobNotFound', 'ConfigError']);
 
 /**
- * ICE refusing the function's own keys says nothing about the command (an STS key may just have expired):
- * not worth an immediate retry inside the client, but worth a later delivery.
+ * ICE refusing the function's own keys, or not knowing the API at the configured endpoint, says nothing
+ * about the command (an STS key may just have expired, a setting may be fixed): not worth an immediate
+ * retry inside the client, but worth a later delivery.
  */
-const NOT_THE_COMMANDS_FAULT = new Set(['Unauthorized']);
+const NOT_THE_COMMANDS_FAULT = new Set(['Unauthorized', 'ConfigError']);
 
 /**
  * Rejected = a definite, non-retryable answer about the command. Anything else — retryable codes, our own

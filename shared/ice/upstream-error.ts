@@ -4,6 +4,7 @@
  */
 import {
   type AppError,
+  ConfigError,
   InvalidJobState,
   isAppError,
   JobNotFound,
@@ -39,6 +40,8 @@ const NETWORK_CODES = new Set([
 const AUTH_CODES =
   /^(InvalidAccessKeyId|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken|InvalidTimeStamp|SignatureNonceUsed|Forbidden|InvalidCredentials|OperationDenied(?!\.JobStatus))/;
 const NOT_FOUND_CODES = /^(ResourceNotFound|JobNotFound|InvalidJobId\.NotFound|NotFound)/;
+/** The gateway does not know the API at this endpoint: our ICE_ENDPOINT / ICE_REGION is wrong, not the job. */
+const SETUP_CODES = /^(InvalidAction|InvalidVersion|InvalidApi|InvalidProduct|InvalidRegionId)/;
 const STATE_CODES = /JobStatus|InvalidStatus|IncorrectStatus/i;
 const THROTTLE_CODES = /^(Throttling|RequestsTooFrequent|QpsLimitExceeded|ServiceBusy)/;
 
@@ -54,9 +57,16 @@ export function toIceError(error: unknown, action: string): AppError {
 
   if (statusCode !== undefined && code !== undefined) {
     if (THROTTLE_CODES.test(code)) return Throttled(`ICE throttled ${detail}`, context);
-    // Before the 404 fallback: the POP gateway may answer InvalidAccessKeyId.NotFound with 404.
     if (AUTH_CODES.test(code)) return Unauthorized(`ICE refused our credentials: ${detail}`, context);
-    if (NOT_FOUND_CODES.test(code) || statusCode === 404) return JobNotFound(`ICE: ${detail}`, context);
+    // Only a not-found code names the job: a gateway 404 such as InvalidAction.NotFound must not make the
+    // sync drop a watched job or the queue reject every command.
+    if (SETUP_CODES.test(code)) {
+      return ConfigError(
+        `ICE does not offer ${action} at the configured endpoint (ICE_ENDPOINT / ICE_REGION): ${detail}`,
+        context,
+      );
+    }
+    if (NOT_FOUND_CODES.test(code)) return JobNotFound(`ICE: ${detail}`, context);
     if (STATE_CODES.test(code)) return InvalidJobState(`ICE refused the job state: ${detail}`, context);
     if (code === 'ServiceUnAvailable' || statusCode === 503)
       return UpstreamUnavailable(`ICE unavailable: ${detail}`, context);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeadLetter } from '../../functions/queue/dead-letter.js';
 import { processBatch } from '../../functions/queue/process-batch.js';
 import {
+  ConfigError,
   InvalidJobState,
   JobNotFound,
   QueueError,

@@ -64,10 +64,27 @@ describe('toIceError', () => {
     ['JobNotFound', 404],
     ['InvalidJobId.NotFound', 400],
     ['NotFound', 404],
-    ['ProjectNotFound', 404],
   ])('maps %s (%i) to a non-retryable JobNotFound', (code, status) => {
     const error = map(responseError(code, status));
     expect([errorCode(error), isRetryable(error)]).toEqual(['JobNotFound', false]);
+  });
+
+  it.each([
+    ['InvalidAction.NotFound', 404],
+    ['InvalidAction.NotFound', 400],
+    ['InvalidVersion', 400],
+  ])(
+    'maps %s (%i) to a ConfigError (our endpoint or region is wrong), never to JobNotFound',
+    (code, status) => {
+      const error = map(responseError(code, status));
+      expect([errorCode(error), isRetryable(error)]).toEqual(['ConfigError', false]);
+      expect(error.message).toContain('ICE_ENDPOINT');
+    },
+  );
+
+  it('does not read an unknown 404 code as "job not found"', () => {
+    const error = map(responseError('ProjectNotFound', 404));
+    expect(errorCode(error)).toBe('UpstreamError');
   });
 
   it.each([
@@ -100,7 +117,7 @@ describe('toIceError', () => {
   );
 
   it('maps another 4xx to a non-retryable UpstreamError', () => {
-    const error = map(responseError('InvalidVersion', 400));
+    const error = map(responseError('IncorrectFormat', 400));
     expect([errorCode(error), isRetryable(error)]).toEqual(['UpstreamError', false]);
   });
 
