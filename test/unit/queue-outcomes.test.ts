@@ -238,10 +238,17 @@ describe('outcome of each command', () => {
     ]);
   });
 
-  it("defers, rather than dead-letters, ICE refusing the function's own credentials", async () => {
-    const r = await run(event({ jobId: 'job-a', avatarName: 'a' }), {
-      fail: () => Unauthorized('ICE refused our credentials: InvalidSecurityToken.Expired'),
-    });
+  it.each([
+    [
+      "the function's own credentials",
+      () => Unauthorized('ICE refused our credentials: InvalidSecurityToken.Expired'),
+    ],
+    [
+      'the API at the configured endpoint',
+      () => ConfigError('ICE does not offer UpdateAvatarTrainingJob here'),
+    ],
+  ])('defers, rather than dead-letters, ICE refusing %s', async (_what, fail) => {
+    const r = await run(event({ jobId: 'job-a', avatarName: 'a' }), { fail });
     expect(r.summary).toMatchObject({ deferred: 1, deadLettered: 0 });
     expect(r.retries).toHaveLength(1);
   });
