@@ -28,8 +28,8 @@ export const startEnv = {
   /** Ports of the embedded services; default 9101 / 9102, or free ports when PORT=0. */
   LOCAL_ICE_PORT: port(),
   LOCAL_MNS_PORT: port(),
-  /** How much faster than real time local ICE trains (default 10: Queuing 0.3 s, Training 1.5 s). */
-  LOCAL_TIME_SCALE: z.coerce.number().positive().default(10),
+  /** How much faster than real time local ICE trains (default 1: Queuing 3 s, Training 15 s, so ticks every 5 s show each step). */
+  LOCAL_TIME_SCALE: z.coerce.number().positive().default(1),
   ICE_ENDPOINT: z.string().optional(),
   SYNC_SCHEDULE: z.string().optional(),
   SYNC_PAYLOAD: z.string().optional(),
