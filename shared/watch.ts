@@ -23,20 +23,59 @@ export function newWatchRecord(jobId: string, now: number): WatchRecord {
   return { jobId, status: null, lastTrainingTime: null, watchedSince: new Date(now).toISOString() };
 }
 
-/** Best-effort: a failed enrolment is logged and never fails the update it follows. */
+export interface EnrolDeps {
+  /** The queue client, or a factory for it (the HTTP function loads the MNS SDK only when needed). */
+  queues: QueueClient | (() => Promise<QueueClient>);
+  queue: string;
+  logger: Logger;
+  now: () => number;
+  /** Longest the caller waits; past it the enrolment carries on unawaited and a warning is logged. */
+  budgetMs?: number;
+}
+
+/**
+ * Best-effort and bounded: a failed or slow enrolment is logged and never fails, nor holds up, the update
+ * it follows.
+ */
 export async function enrolWatch(
-  deps: { queues: QueueClient; queue: string; logger: Logger; now: () => number },
+  deps: EnrolDeps,
   jobIds: readonly string[],
   context?: CredentialsCarrier,
 ): Promise<void> {
   if (jobIds.length === 0) return;
-  try {
-    const messages = jobIds.map((jobId) => ({ body: JSON.stringify(newWatchRecord(jobId, deps.now())) }));
-    const outcomes = await deps.queues.send(deps.queue, messages, { context });
-    const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length > 0)
-      deps.logger.warn('could not enrol some jobs for status sync', { failed: failed.length });
-  } catch (error) {
-    deps.logger.warn('could not enrol jobs for status sync', { error, jobs: jobIds.length });
+  const budgetMs = deps.budgetMs ?? Number.POSITIVE_INFINITY;
+  const fields = { jobIds: jobIds.slice(0, 20), jobs: jobIds.length };
+  if (budgetMs <= 0) {
+    deps.logger.warn('no time left to enrol jobs for status sync', fields);
+    return;
+  }
+  const work = (async () => {
+    try {
+      const queues = typeof deps.queues === 'function' ? await deps.queues() : deps.queues;
+      const messages = jobIds.map((jobId) => ({ body: JSON.stringify(newWatchRecord(jobId, deps.now())) }));
+      const failed = (await queues.send(deps.queue, messages, { context })).filter((o) => !o.ok);
+      if (failed.length > 0) {
+        deps.logger.warn('could not enrol some jobs for status sync', { ...fields, failed: failed.length });
+      }
+    } catch (error) {
+      deps.logger.warn('could not enrol jobs for status sync', { ...fields, error });
+    }
+    return 'done' as const;
+  })();
+  if (budgetMs === Number.POSITIVE_INFINITY) {
+    await work;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), budgetMs);
+  });
+  const result = await Promise.race([work, late]);
+  clearTimeout(timer);
+  if (result === 'late') {
+    deps.logger.warn('status-sync enrolment is slow; going on without waiting for it', {
+      ...fields,
+      budgetMs,
+    });
   }
 }

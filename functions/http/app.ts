@@ -9,9 +9,9 @@ import type { HttpResponse } from '../../shared/fc/events.js';
 import type { CallOptions } from '../../shared/ice/index.js';
 import type { LogFields, Logger } from '../../shared/logger.js';
 import type { QueueClient } from '../../shared/mns/queue-client.js';
+import { enrolWatch } from '../../shared/watch.js';
 import { authenticate, refuseWhenClosed } from './auth.js';
 import { type AuthMode, authMode, type HttpConfig } from './config.js';
-import { ENROL_BUDGET_MS, enrolAfterUpdate } from './enrolment.js';
 import { type ErrorOutcome, errorResponse, RETRY_AFTER_SECONDS } from './error-response.js';
 import { getJob, type JobsIce, jobIdFromPath, updateJob } from './jobs.js';
 import { readJsonBody } from './json-body.js';
@@ -41,6 +41,9 @@ export interface HttpDeps {
 }
 
 export type HttpHandler = (event: unknown, context: FcContext) => Promise<HttpResponse>;
+
+/** How long an update waits for its status-sync enrolment at most. */
+export const ENROL_BUDGET_MS = 1_500;
 
 /** Time kept back from the FC deadline to shape and return the response. */
 const RESPONSE_MARGIN_MS = 250;
@@ -100,12 +103,16 @@ export function createHttpHandler(deps: HttpDeps): HttpHandler {
           requestId: req.context.requestId,
           correlationId: trace.correlationId,
         });
-        await enrolAfterUpdate(
-          { queues: deps.queues, watchQueue: deps.config.WATCH_QUEUE, now: deps.clock.now },
-          jobId,
+        await enrolWatch(
+          {
+            queues: deps.queues,
+            queue: deps.config.WATCH_QUEUE,
+            logger,
+            now: deps.clock.now,
+            budgetMs: budget,
+          },
+          [jobId],
           req.context,
-          logger,
-          budget,
         );
         return jsonResponse(200, body);
       }

@@ -20,6 +20,9 @@ import { sendAll } from './send-all.js';
 import { planSettlement } from './settlement.js';
 import type { BatchSummary } from './summary.js';
 
+/** Time kept back from the FC deadline when enrolling applied jobs for status sync. */
+const ENROL_MARGIN_MS = 1_000;
+
 export interface QueueSettings {
   updatesQueue: string;
   deadLetterQueue: string;
@@ -90,8 +93,15 @@ export async function processBatch(
       sendOptions,
     ),
   ]);
+  // Best effort, and never past the deadline: a slow MNS must not cost the batch its summary.
   await enrolWatch(
-    { queues, queue: settings.watchQueue, logger, now: () => clock.now() },
+    {
+      queues,
+      queue: settings.watchQueue,
+      logger,
+      now: () => clock.now(),
+      budgetMs: deadline - clock.now() - ENROL_MARGIN_MS,
+    },
     settlement.appliedJobIds,
     context,
   );

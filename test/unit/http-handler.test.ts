@@ -115,8 +115,8 @@ describe('PATCH and POST /jobs/{jobId}', () => {
     expect(t.logs.records()).toContainEqual(
       expect.objectContaining({
         level: 'warn',
-        message: 'could not enrol the job for status sync',
-        jobId: JOB_ID,
+        message: 'could not enrol jobs for status sync',
+        jobIds: [JOB_ID],
       }),
     );
   });
@@ -126,7 +126,7 @@ describe('PATCH and POST /jobs/{jobId}', () => {
     const res = await t.send({ path: JOB_PATH, method: 'PATCH', body: json({ avatarName: 'a' }) });
     expect(res.status).toBe(200);
     expect(t.logs.records().map((r) => r.message)).toContain(
-      'status-sync enrolment is slow; answering without waiting for it',
+      'status-sync enrolment is slow; going on without waiting for it',
     );
   });
 
