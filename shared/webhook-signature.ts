@@ -16,6 +16,7 @@ export type SignatureCheck =
   | { ok: true }
   | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
 
+// Lower-case hex, as signPayload writes it; `t` is checked exactly as sent (the MAC covers the sender's text).
 const HEADER = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/;
 
 export function verifySignature(
@@ -28,8 +29,8 @@ export function verifySignature(
   if (!header) return { ok: false, reason: 'missing' };
   const match = HEADER.exec(header.trim());
   if (!match) return { ok: false, reason: 'malformed' };
-  const t = Number(match[1]);
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: 'expired' };
+  const t = match[1]!;
+  if (Math.abs(nowSeconds - Number(t)) > toleranceSeconds) return { ok: false, reason: 'expired' };
   const given = Buffer.from(match[2]!, 'hex');
   let matched = false;
   // Check every secret (no early exit), so timing does not reveal which one matched.

@@ -76,4 +76,17 @@ describe('webhook signatures', () => {
   it('tolerates surrounding whitespace in the header', () => {
     expect(verifySignature(` ${signPayload('s', BODY, NOW)} `, BODY, ['s'], NOW)).toEqual({ ok: true });
   });
+
+  it('checks the timestamp exactly as sent: a zero-padded t signed as such is accepted', async () => {
+    const { createHmac } = await import('node:crypto');
+    const padded = `0${NOW}`;
+    const mac = createHmac('sha256', 's').update(`${padded}.${BODY}`).digest('hex');
+    expect(verifySignature(`t=${padded},v1=${mac}`, BODY, ['s'], NOW)).toEqual({ ok: true });
+    // …and a MAC over the unpadded time does not match the padded header.
+    const unpadded = signPayload('s', BODY, NOW).split(',v1=')[1];
+    expect(verifySignature(`t=${padded},v1=${unpadded}`, BODY, ['s'], NOW)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+  });
 });
