@@ -136,6 +136,11 @@ export class QueueRegistry {
     });
   }
 
+  /** How many long polls this queue holds open right now (tests wait for one before moving a fake clock). */
+  waitingReceives(name: string): number {
+    return this.#entry(name).waiters.size;
+  }
+
   /** One queue's messages grouped by state as of now; changes nothing. */
   inspect(name: string): QueueSnapshot {
     assertQueueName(name);

@@ -90,3 +90,12 @@ export async function rawMnsRequest(
   });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
+
+/** Resolves once `queue` holds a long poll, so a test can move a fake clock knowing the poll is waiting. */
+export async function untilPollWaiting(service: MnsService, queue: string, timeoutMs = 5_000): Promise<void> {
+  const stopAt = Date.now() + timeoutMs;
+  while (service.queues.waitingReceives(queue) === 0) {
+    if (Date.now() > stopAt) throw new Error(`no long poll reached ${queue} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueSnapshot } from '../../local/mns/queue.js';
 import type { QueueSummary } from '../../local/mns/queue-registry.js';
-import { startTestMnsService, type TestMnsService } from '../helpers/mns-service.js';
+import { startTestMnsService, type TestMnsService, untilPollWaiting } from '../helpers/mns-service.js';
 
 // The service clock runs from real time (the SDK signs with the real Date) and is moved by hand,
 // followed by service.tick(), to expire visibility timeouts and delays without sleeping.
@@ -164,7 +164,7 @@ describe('receiving messages', () => {
     const queue = await freshQueue();
     const started = Date.now();
     const polling = mns.client.receiveMessage(queue, 5);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilPollWaiting(mns.service, queue);
     await mns.client.sendMessage(queue, { MessageBody: 'wake up' });
     const { body } = await polling;
     expect(body.MessageBody).toBe('wake up');
@@ -174,7 +174,7 @@ describe('receiving messages', () => {
   it("uses the queue's PollingWaitSeconds when the receive gives no wait, ending empty at the deadline", async () => {
     const queue = await freshQueue({ PollingWaitSeconds: 20 });
     const polling = rejection(mns.client.batchReceiveMessage(queue, 4));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilPollWaiting(mns.service, queue);
     advance(20_000);
     expect((await polling).name).toBe('MNSMessageNotExistError');
   });

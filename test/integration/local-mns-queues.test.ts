@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestMnsService, type TestMnsService } from '../helpers/mns-service.js';
+import { startTestMnsService, type TestMnsService, untilPollWaiting } from '../helpers/mns-service.js';
 
 let mns: TestMnsService;
 let counter = 0;
@@ -129,7 +129,7 @@ describe('closing the service', () => {
   it('answers a held long poll with MNSMessageNotExistError, then stops listening', async () => {
     const closing = await startTestMnsService({ queues: ['jobs'] });
     const polling = rejection(closing.client.receiveMessage('jobs', 30));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilPollWaiting(closing.service, 'jobs');
     await closing.close();
     expect((await polling).name).toBe('MNSMessageNotExistError');
     await expect(fetch(`${closing.service.url}/_local/mns/queues`)).rejects.toThrow();
