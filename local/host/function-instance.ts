@@ -1,8 +1,9 @@
 /**
- * A function's local "instance": a worker thread started on the first invocation (cold start) with exactly
- * the environment FC would give it — s.yaml's environmentVariables, not the host's own env — and a heap
- * capped at the function's memorySize. Invocations past the function timeout fail like FC's; a crashed
- * instance fails its pending invocations and is replaced on the next call.
+ * A function's local instances: worker threads started on demand (cold starts) with exactly the
+ * environment FC would give them — s.yaml's environmentVariables, not the host's own env — and a heap
+ * capped at the function's memorySize. As in FC's built-in runtimes, an instance serves one invocation at
+ * a time (concurrent calls get other instances, up to a cap); an invocation past the function timeout fails
+ * like FC's and its instance is killed; a crashed instance fails its invocation and is replaced.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,87 +61,116 @@ export function functionEnv(
   return { ...base, ...spec.props.environmentVariables };
 }
 
-interface Pending {
-  resolve: (outcome: InvocationOutcome) => void;
-  timer: NodeJS.Timeout;
+/** Concurrent instances per function before further calls wait (FC's default cap is per region). */
+const MAX_INSTANCES = 8;
+
+interface Instance {
+  worker: Worker;
+  busy?: { resolve: (outcome: InvocationOutcome) => void; timer: NodeJS.Timeout };
 }
+
+const failure = (errorType: string, errorMessage: string): InvocationOutcome => ({
+  ok: false,
+  error: { errorType, errorMessage },
+});
 
 export function createFunctionInstance(spec: FunctionSpec): FunctionInstance {
   const { modulePath, exportName } = resolveHandler(spec.codeDir, spec.props.handler);
   const timeoutMs = spec.props.timeout * 1000;
-  const pending = new Map<number, Pending>();
-  let worker: Worker | undefined;
-  let nextId = 1;
+  const live = new Set<Instance>();
+  const idle: Instance[] = [];
+  const waiting: (() => void)[] = [];
+  let closed = false;
 
-  const settle = (id: number, outcome: InvocationOutcome) => {
-    const entry = pending.get(id);
-    if (!entry) return;
-    pending.delete(id);
-    clearTimeout(entry.timer);
-    entry.resolve(outcome);
+  /** Hands the instance's invocation its outcome; a still-live instance goes back to the idle pool. */
+  const finish = (instance: Instance, outcome: InvocationOutcome) => {
+    const busy = instance.busy;
+    if (!busy) return;
+    instance.busy = undefined;
+    clearTimeout(busy.timer);
+    busy.resolve(outcome);
+    if (live.has(instance)) idle.push(instance);
+    waiting.shift()?.();
   };
 
-  const start = (): Worker => {
-    const started = new Worker(WORKER_URL, {
+  /** Takes an instance out of service (crashed, timed out, or the host stops). */
+  const retire = (instance: Instance, outcome: InvocationOutcome) => {
+    if (!live.delete(instance)) return;
+    const at = idle.indexOf(instance);
+    if (at >= 0) idle.splice(at, 1);
+    finish(instance, outcome);
+    void instance.worker.terminate();
+  };
+
+  const spawn = (): Instance => {
+    const worker = new Worker(WORKER_URL, {
       workerData: { modulePath, exportName },
       env: functionEnv(spec),
       // The worker's own loader hooks (tsx) do not apply to plain bundles; keep its argv clean.
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: spec.props.memorySize },
     });
-    started.on(
+    const instance: Instance = { worker };
+    live.add(instance);
+    worker.on(
       'message',
-      (message: { type: string; id: number; ok: boolean; result?: unknown; error?: FunctionError }) => {
+      (message: { type: string; ok: boolean; result?: unknown; error?: FunctionError }) => {
         if (message.type !== 'done') return;
-        if (message.ok) settle(message.id, { ok: true, result: decodeResult(message.result) });
-        else settle(message.id, { ok: false, error: message.error as FunctionError });
+        finish(
+          instance,
+          message.ok
+            ? { ok: true, result: decodeResult(message.result) }
+            : { ok: false, error: message.error as FunctionError },
+        );
       },
     );
-    const crash = (error: FunctionError) => {
-      if (worker === started) worker = undefined;
-      for (const id of [...pending.keys()]) settle(id, { ok: false, error });
-    };
-    started.on('error', (error) =>
-      crash({ errorType: error.name, errorMessage: `Instance crashed: ${error.message}` }),
+    worker.on('error', (error) =>
+      retire(instance, failure(error.name, `Instance crashed: ${error.message}`)),
     );
-    started.on('exit', (code) =>
-      crash({ errorType: 'InstanceExited', errorMessage: `Instance exited with code ${code}` }),
+    worker.on('exit', (code) =>
+      retire(instance, failure('InstanceExited', `Instance exited with code ${code}`)),
     );
-    return started;
+    return instance;
+  };
+
+  const acquire = async (): Promise<Instance | undefined> => {
+    for (;;) {
+      if (closed) return undefined;
+      const instance = idle.pop();
+      if (instance) return instance;
+      if (live.size < MAX_INSTANCES) return spawn();
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
   };
 
   return {
-    invoke(event, context) {
-      worker ??= start();
-      const id = nextId++;
-      const deadline = Date.now() + timeoutMs;
+    async invoke(event, context) {
+      const instance = await acquire();
+      if (!instance) return failure('HostStopped', 'The local host is stopping');
       return new Promise<InvocationOutcome>((resolve) => {
+        // FC kills an instance whose invocation overran: a handler stuck in a loop must not poison the next.
         const timer = setTimeout(
           () =>
-            settle(id, {
-              ok: false,
-              error: {
-                errorType: 'FunctionTimeout',
-                errorMessage: `Function timed out after ${spec.props.timeout} seconds`,
-              },
-            }),
+            retire(
+              instance,
+              failure('FunctionTimeout', `Function timed out after ${spec.props.timeout} seconds`),
+            ),
           timeoutMs,
         );
-        pending.set(id, { resolve, timer });
+        instance.busy = { resolve, timer };
         const bytes = new Uint8Array(event);
-        worker?.postMessage({ id, event: bytes, context, deadline }, [bytes.buffer]);
+        instance.worker.postMessage({ event: bytes, context, deadline: Date.now() + timeoutMs }, [
+          bytes.buffer,
+        ]);
       });
     },
     async close() {
-      const running = worker;
-      worker = undefined;
-      for (const id of [...pending.keys()]) {
-        settle(id, {
-          ok: false,
-          error: { errorType: 'HostStopped', errorMessage: 'The local host is stopping' },
-        });
-      }
-      await running?.terminate();
+      closed = true;
+      const instances = [...live];
+      for (const instance of instances)
+        retire(instance, failure('HostStopped', 'The local host is stopping'));
+      for (const wake of waiting.splice(0)) wake();
+      await Promise.all(instances.map((instance) => instance.worker.terminate()));
     },
   };
 }

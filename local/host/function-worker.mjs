@@ -71,9 +71,9 @@ try {
 parentPort?.postMessage({ type: 'ready', error: loadError });
 
 parentPort?.on('message', async (message) => {
-  const { id, event, context, deadline } = message;
+  const { event, context, deadline } = message;
   if (loadError) {
-    parentPort?.postMessage({ type: 'done', id, ok: false, error: loadError });
+    parentPort?.postMessage({ type: 'done', ok: false, error: loadError });
     return;
   }
   const fcContext = {
@@ -83,8 +83,8 @@ parentPort?.on('message', async (message) => {
   };
   try {
     const value = await handler(Buffer.from(event.buffer, event.byteOffset, event.byteLength), fcContext);
-    parentPort?.postMessage({ type: 'done', id, ok: true, result: encode(value) });
+    parentPort?.postMessage({ type: 'done', ok: true, result: encode(value) });
   } catch (error) {
-    parentPort?.postMessage({ type: 'done', id, ok: false, error: describe(error) });
+    parentPort?.postMessage({ type: 'done', ok: false, error: describe(error) });
   }
 });

@@ -19,6 +19,8 @@ beforeAll(async () => {
       resource: 'web',
       code: `
 const { appendFileSync } = require('node:fs');
+const instanceId = Math.random().toString(36).slice(2);
+let active = 0;
 exports.handler = async (event, context) => {
   const req = JSON.parse(event.toString());
   const { getRemainingTimeInMillis, logger, ...plain } = context;
@@ -26,6 +28,15 @@ exports.handler = async (event, context) => {
   switch (req.rawPath) {
     case '/throw': throw new TypeError('handler exploded');
     case '/slow': return new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200, body: 'late' }), 3000));
+    case '/spin': { const until = Date.now() + 1500; while (Date.now() < until); return { statusCode: 200, body: 'spun' }; }
+    case '/instance': return { statusCode: 200, body: instanceId };
+    case '/hold': {
+      active++;
+      const seen = active;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      active--;
+      return { statusCode: 200, body: JSON.stringify({ instanceId, seen }) };
+    }
     case '/binary': return { statusCode: 200, headers: { 'content-type': 'image/png' }, isBase64Encoded: true, body: Buffer.from([0x89, 0x50, 0x00, 0xff]).toString('base64') };
     case '/cookies': return { statusCode: 204, headers: { 'set-cookie': ['a=1', 'b=2'] }, body: '' };
     case '/bad': return { statusCode: 200, headers: { 'x-bad': 'a'.repeat(9000) }, body: '' };
@@ -172,6 +183,22 @@ describe('the HTTP trigger of the local host', () => {
       errorType: 'FunctionTimeout',
       errorMessage: 'Function timed out after 1 seconds',
     });
+  });
+
+  it('kills an instance whose invocation timed out, so a handler stuck in a loop cannot fail the next call', async () => {
+    const before = (await send('GET', '/instance')).body.toString();
+    const stuck = await send('GET', '/spin');
+    expect(JSON.parse(stuck.body.toString())).toMatchObject({ errorType: 'FunctionTimeout' });
+    const after = await send('GET', '/instance');
+    expect(after.status).toBe(200);
+    expect(after.body.toString()).not.toBe(before);
+  });
+
+  it('serves overlapping invocations on separate instances, one invocation per instance as FC does', async () => {
+    const [a, b] = await Promise.all([send('GET', '/hold'), send('GET', '/hold')]);
+    const [first, second] = [JSON.parse(a!.body.toString()), JSON.parse(b!.body.toString())];
+    expect([first.seen, second.seen]).toEqual([1, 1]);
+    expect(first.instanceId).not.toBe(second.instanceId);
   });
 
   it('answers an invalid handler response with 502 BadResponse', async () => {
