@@ -59,6 +59,9 @@ export function httpReplyFrom(result: InvocationResult): Reply {
   }
 }
 
+const HOP_BY_HOP = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+const BODILESS = new Set([204, 304]);
+
 function fromJson(text: string): Reply {
   const value: unknown = JSON.parse(text);
   const looksLikeResponse = value !== null && typeof value === 'object' && 'statusCode' in value;
@@ -72,7 +75,10 @@ function fromJson(text: string): Reply {
   }
   const { statusCode, headers, isBase64Encoded, body } = parsed.data;
   const outHeaders = Object.fromEntries(
-    Object.entries(headers).map(([name, v]) => [name, Array.isArray(v) ? v : String(v)]),
+    Object.entries(headers)
+      // Framing is the host's job (as FC's front end): a handler's own length or encoding would contradict it.
+      .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
+      .map(([name, v]) => [name, Array.isArray(v) ? v : String(v)]),
   );
   const headerBytes = Object.entries(outHeaders).reduce(
     (sum, [name, v]) => sum + Buffer.byteLength(name) + Buffer.byteLength(Array.isArray(v) ? v.join('') : v),
@@ -88,7 +94,8 @@ function fromJson(text: string): Reply {
   return {
     status: statusCode,
     headers: outHeaders,
-    body: Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8'),
+    // HTTP forbids a body on these statuses.
+    body: BODILESS.has(statusCode) ? Buffer.alloc(0) : Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8'),
   };
 }
 

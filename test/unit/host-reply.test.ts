@@ -30,6 +30,29 @@ describe('httpReplyFrom (a handler result as the HTTP trigger answers it)', () =
     expect(reply.body.equals(png)).toBe(true);
   });
 
+  it("drops a handler's own framing headers, which the host sets itself", () => {
+    const reply = httpReplyFrom(
+      json({
+        statusCode: 200,
+        headers: {
+          'Content-Length': '3',
+          'Transfer-Encoding': 'chunked',
+          Connection: 'close',
+          'x-kept': 'y',
+        },
+        body: 'hello',
+      }),
+    );
+    expect(reply.headers).toEqual({ 'x-kept': 'y' });
+    expect(reply.body.toString()).toBe('hello');
+  });
+
+  it('sends no body with 204 or 304', () => {
+    for (const statusCode of [204, 304]) {
+      expect(httpReplyFrom(json({ statusCode, body: 'ignored' })).body.length).toBe(0);
+    }
+  });
+
   it('keeps multi-value headers (Set-Cookie) as separate values', () => {
     const reply = httpReplyFrom(
       json({ statusCode: 200, headers: { 'set-cookie': ['a=1', 'b=2'] }, body: '' }),
