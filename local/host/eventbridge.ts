@@ -38,6 +38,8 @@ export interface EventBridgeOptions {
   timeScale?: number;
   /** Long-poll wait while no batch is open (default 3 s). */
   idleWaitSeconds?: number;
+  /** The function's timeout: a batch stays invisible at least this long while it is being handled. */
+  functionTimeoutSeconds?: number;
   random?: () => number;
 }
 
@@ -165,6 +167,9 @@ export function startEventBridgePoller(options: EventBridgeOptions): EventBridge
 
   const deliver = async (messages: SourceMessage[], events: Record<string, unknown>[], body: Buffer) => {
     const oldestEnqueueTime = Math.min(...messages.map((m) => m.enqueueTime));
+    // The queue's own visibility timeout may be shorter than the function's: stale handles could not delete
+    // the batch afterwards, and it would be delivered again.
+    if (options.functionTimeoutSeconds !== undefined) await hideAll(messages, options.functionTimeoutSeconds);
     for (let retry = 0; ; retry++) {
       const outcome = await options.invoke(body, retry);
       if (outcome.ok) return remove(messages);

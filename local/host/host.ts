@@ -140,6 +140,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
             logger,
             timeScale: options.timeScale,
             idleWaitSeconds: options.idleWaitSeconds,
+            functionTimeoutSeconds: spec.props.timeout,
           }),
         );
       }

@@ -82,7 +82,12 @@ interface Call {
   event: unknown;
 }
 
-function harness(run: Partial<RunOptions>, behaviour: (call: Call) => InvocationOutcome, timeScale = 1) {
+function harness(
+  run: Partial<RunOptions>,
+  behaviour: (call: Call) => InvocationOutcome,
+  timeScale = 1,
+  functionTimeoutSeconds?: number,
+) {
   const clock = fakeClock();
   const queue = fakeQueue(clock);
   const logs = captureLogs();
@@ -97,6 +102,7 @@ function harness(run: Partial<RunOptions>, behaviour: (call: Call) => Invocation
     clock,
     timeScale,
     random: () => 0,
+    functionTimeoutSeconds,
     logger: createLogger({ sink: logs.sink }),
     invoke: async (event, retryCount) => {
       const call = { at: clock.now(), retryCount, event: JSON.parse(event.toString()) };
@@ -136,6 +142,22 @@ describe('the local EventBridge poller', () => {
     ]);
     expect((calls[1]?.at ?? 0) - start).toBeGreaterThanOrEqual(5000);
     await expect.poll(() => queue.deleted).toEqual(['rh-M1', 'rh-M2', 'rh-M3', 'rh-M4', 'rh-M5']);
+  });
+
+  it("keeps a batch invisible for the function's timeout before invoking, and deletes it by the new handles", async () => {
+    const { queue, calls } = harness(
+      { batchWindow: { CountBasedWindow: 2, TimeBasedWindow: 0 } },
+      () => ok,
+      1,
+      120,
+    );
+    queue.add('a', 'b');
+    await expect.poll(() => calls.length).toBe(1);
+    expect(queue.hidden.map(([handle, seconds]) => [handle, seconds >= 120])).toEqual([
+      ['rh-M1', true],
+      ['rh-M2', true],
+    ]);
+    await expect.poll(() => queue.deleted).toEqual(['rh-M1+', 'rh-M2+']);
   });
 
   it('delivers a JSON array of decoded CloudEvents, even for one message', async () => {
