@@ -84,7 +84,8 @@ async function drive(
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - begin) / 1000;
-  return { getPerSecond: Math.round(started / seconds), requests: started, errors };
+  // Only answered requests count towards the rate; failures are reported beside it.
+  return { getPerSecond: Math.round((started - errors) / seconds), requests: started, errors };
 }
 
 function rawHttpCall(endpoint: string, credentials: IceCredentials, jobId: string, agent: Agent) {

@@ -157,7 +157,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     stopping = true;
     console.log(`\n${signal}: stopping…`);
     closeAll().then(
-      () => process.exit(0),
+      () => {
+        console.log('stopped: every service closed');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error('failed to stop cleanly', error);
         process.exit(1);

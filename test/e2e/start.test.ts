@@ -115,7 +115,7 @@ describe('npm start (end to end)', () => {
     await expect
       .poll(async () => (await getJob(init)).job.avatarDescription, { timeout: 15_000, interval: 200 })
       .toBe('via the queue');
-  }, 25_000);
+  }, 45_000);
 
   it('publishes a status event on the status queue when a training job completes', async () => {
     const init = jobWith('Init');
@@ -173,6 +173,8 @@ describe('npm start (end to end)', () => {
     await expect.poll(() => closed(`${http}/healthz`)).toBe(true);
     await expect.poll(() => closed(`${mnsUrl}/_local/mns/queues`)).toBe(true);
     await expect.poll(() => closed(`${iceUrl}/_local/ice/jobs`)).toBe(true);
+    // local/start.ts prints this only on the path that exits 0, after every service closed.
+    expect(output).toContain('stopped: every service closed');
     expect(output).not.toContain('failed to stop cleanly');
   }, 15_000);
 });
