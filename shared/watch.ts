@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { CredentialsCarrier } from './credentials.js';
 import type { Logger } from './logger.js';
 import type { QueueClient } from './mns/queue-client.js';
+import { settleWithin } from './settle-within.js';
 
 // Pure: only the sync function parses records; the bundles that only write them drop the schema.
 export const WatchRecord = /* @__PURE__ */ z
@@ -60,19 +61,8 @@ export async function enrolWatch(
     } catch (error) {
       deps.logger.warn('could not enrol jobs for status sync', { ...fields, error });
     }
-    return 'done' as const;
   })();
-  if (budgetMs === Number.POSITIVE_INFINITY) {
-    await work;
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), budgetMs);
-  });
-  const result = await Promise.race([work, late]);
-  clearTimeout(timer);
-  if (result === 'late') {
+  if ((await settleWithin(work, budgetMs)).late) {
     deps.logger.warn('status-sync enrolment is slow; going on without waiting for it', {
       ...fields,
       budgetMs,

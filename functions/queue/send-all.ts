@@ -5,9 +5,10 @@
  */
 import type { Clock } from '../../shared/clock.js';
 import type { CredentialsCarrier } from '../../shared/credentials.js';
-import { type AppError, QueueError } from '../../shared/errors.js';
+import { type AppError, QueueError, Timeout } from '../../shared/errors.js';
 import type { OutgoingMessage, QueueClient } from '../../shared/mns/index.js';
 import { withRetry } from '../../shared/retry.js';
+import { settleWithin } from '../../shared/settle-within.js';
 
 export interface SendAllOptions {
   clock: Clock;
@@ -28,14 +29,21 @@ export async function sendAll(
   if (pending.length === 0) return [];
   try {
     await withRetry(
-      async () => {
+      async (remainingMs) => {
         let outcomes: Awaited<ReturnType<QueueClient['send']>>;
         try {
-          outcomes = await queues.send(
-            queue,
-            pending.map((p) => p.message),
-            { context: options.context },
+          // A hung MNS must not carry the invocation past the FC deadline: late counts as not sent (the
+          // batch is then redelivered; a send that lands anyway only makes a duplicate, which is harmless).
+          const sent = await settleWithin(
+            queues.send(
+              queue,
+              pending.map((p) => p.message),
+              { context: options.context },
+            ),
+            remainingMs,
           );
+          if (sent.late) throw Timeout(`MNS did not answer before the deadline (${queue})`);
+          outcomes = sent.value;
         } catch (error) {
           // send() reports per message; a throw (e.g. no credentials) fails them all.
           throw QueueError(`Could not send to ${queue}`, { cause: error, retryable: true });
