@@ -179,12 +179,18 @@ describe('shared/ice through the real openapi-client, signatures checked', () =>
       expect(callsSince(before)).toEqual({ GetAvatarTrainingJob: 1 });
     });
 
-    it('changes transparent of a failed job after one Get', async () => {
-      const c = client();
+    /** A job that trained and failed (the clock moved past its training). */
+    const failedJob = async (c: ReturnType<typeof client>) => {
       const jobId = await newJob(c);
       ice.service.jobs.setOutcome(jobId, 'Fail');
       await c.submitJob(jobId);
       offsetMs = 2_500;
+      return jobId;
+    };
+
+    it('changes transparent of a failed job after one Get', async () => {
+      const c = client();
+      const jobId = await failedJob(c);
       const before = ice.service.counters().actions;
       await c.updateJob({ jobId, transparent: true });
       expect(callsSince(before)).toEqual({ GetAvatarTrainingJob: 1, UpdateAvatarTrainingJob: 1 });
@@ -193,10 +199,7 @@ describe('shared/ice through the real openapi-client, signatures checked', () =>
 
     it('refuses thumbnail of a job that has trained, even one that failed', async () => {
       const c = client();
-      const jobId = await newJob(c);
-      ice.service.jobs.setOutcome(jobId, 'Fail');
-      await c.submitJob(jobId);
-      offsetMs = 2_500;
+      const jobId = await failedJob(c);
       const before = ice.service.counters().actions;
       expect(errorCode(await failure(c.updateJob({ jobId, thumbnail: THUMBNAIL })))).toBe('InvalidJobState');
       expect(callsSince(before)).toEqual({ GetAvatarTrainingJob: 1 });
